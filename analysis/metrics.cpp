@@ -1,0 +1,93 @@
+#include "analysis/metrics.hpp"
+
+#include <cstdio>
+
+#include "analysis/json_writer.hpp"
+
+namespace moesim {
+namespace {
+std::string num(double v) { return JsonWriter::number(v); }
+}  // namespace
+
+MetricsCollector::MetricsCollector(const std::string& dir, bool requests_csv, bool steps_csv,
+                                   SloTargets targets)
+    : slo(targets) {
+  if (dir.empty()) return;
+  if (requests_csv) {
+    requests_ = std::make_unique<AtomicFile>(dir + "/requests.csv");
+    requests_->out() << "id,instance,arrival_s,first_token_s,finish_s,prompt_tokens,"
+                        "output_tokens,ttft_s,tpot_s,e2e_s,spec_rounds,accepted_tokens,"
+                        "preemptions,status\n";
+  }
+  if (steps_csv) {
+    steps_ = std::make_unique<AtomicFile>(dir + "/steps.csv");
+    steps_->out() << "start_s,instance,duration_s,sequences,decode_sequences,prefill_tokens,"
+                     "tokens,emitted_tokens,kv_blocks_used,attention_s,ffn_s,experts_s,"
+                     "communication_s,other_s,draft_s,target_efficiency\n";
+  }
+}
+
+void MetricsCollector::on_step(const StepRecord& s) {
+  steps += 1;
+  batch_sum += double(s.sequences);
+  busy_time += s.duration.value();
+  if (s.target_efficiency > 0) {
+    efficiency_sum += s.target_efficiency;
+    efficiency_steps += 1;
+  }
+  if (steps_) {
+    steps_->out() << num(s.start.value()) << ',' << s.instance << ',' << num(s.duration.value())
+                  << ',' << s.sequences << ',' << s.decode_sequences << ',' << s.prefill_tokens
+                  << ',' << s.tokens << ',' << s.emitted_tokens << ',' << s.kv_blocks_used << ','
+                  << num(s.attention.value()) << ',' << num(s.ffn.value()) << ','
+                  << num(s.experts.value()) << ',' << num(s.communication.value()) << ','
+                  << num(s.other.value()) << ',' << num(s.draft.value()) << ','
+                  << num(s.target_efficiency) << '\n';
+  }
+}
+
+void MetricsCollector::on_itl(const std::vector<double>& gaps) {
+  itl.insert(itl.end(), gaps.begin(), gaps.end());
+}
+
+void MetricsCollector::on_finished(const Sequence& s) {
+  const double arrival = s.req.arrival.value();
+  const double t_first = s.first_token.value() - arrival;
+  const double t_e2e = s.finish.value() - arrival;
+  const std::int64_t out = s.req.output_tokens;
+  const double t_tpot = out > 1 ? (s.finish - s.first_token).value() / double(out - 1) : -1.0;
+  ttft.push_back(t_first);
+  e2e.push_back(t_e2e);
+  if (t_tpot >= 0) tpot.push_back(t_tpot);
+  input_tokens += s.req.prompt_tokens;
+  output_tokens += out;
+  spec_rounds += s.spec_rounds;
+  accepted_drafts += s.accepted_drafts;
+  const bool met = (!slo.ttft_s || t_first <= *slo.ttft_s) &&
+                   (!slo.tpot_s || t_tpot < 0 || t_tpot <= *slo.tpot_s) &&
+                   (!slo.e2e_s || t_e2e <= *slo.e2e_s);
+  slo_met += met ? 1 : 0;
+  if (requests_) {
+    requests_->out() << s.req.id << ',' << s.instance << ',' << num(arrival) << ','
+                     << num(s.first_token.value()) << ',' << num(s.finish.value()) << ','
+                     << s.req.prompt_tokens << ',' << out << ',' << num(t_first) << ','
+                     << (t_tpot >= 0 ? num(t_tpot) : "") << ',' << num(t_e2e) << ','
+                     << s.spec_rounds << ',' << s.accepted_drafts << ',' << s.preemptions
+                     << ",completed\n";
+  }
+}
+
+void MetricsCollector::on_rejected(const Sequence& s, const char* reason) {
+  if (requests_) {
+    requests_->out() << s.req.id << ",," << num(s.req.arrival.value()) << ",,,"
+                     << s.req.prompt_tokens << ',' << s.req.output_tokens << ",,,,0,0,0,"
+                     << "rejected: " << reason << '\n';
+  }
+}
+
+void MetricsCollector::commit() {
+  if (requests_) requests_->commit();
+  if (steps_) steps_->commit();
+}
+
+}  // namespace moesim

@@ -1,0 +1,49 @@
+// Collects what a run produces as it happens: per-request and per-step rows (streamed to
+// requests.csv and steps.csv when an output folder is given) and the samples behind the summary.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "analysis/atomic_file.hpp"
+#include "analysis/distribution.hpp"
+#include "sim/simulation.hpp"
+
+namespace moesim {
+
+struct SloTargets {
+  std::optional<double> ttft_s, tpot_s, e2e_s;
+};
+
+class MetricsCollector final : public SimObserver {
+ public:
+  // Empty `dir`: nothing is written (used by baseline runs).
+  MetricsCollector(const std::string& dir, bool requests_csv, bool steps_csv, SloTargets slo);
+
+  void on_step(const StepRecord& step) override;
+  void on_itl(const std::vector<double>& gaps) override;
+  void on_finished(const Sequence& s) override;
+  void on_rejected(const Sequence& s, const char* reason) override;
+
+  // Closes the CSV files (renaming them into place).
+  void commit();
+
+  // Samples and totals for the summary.
+  std::vector<double> ttft, tpot, itl, e2e;
+  std::int64_t input_tokens = 0, output_tokens = 0;
+  std::int64_t slo_met = 0;
+  double batch_sum = 0;  // sum over steps of sequences in the step
+  std::int64_t steps = 0;
+  std::int64_t spec_rounds = 0, accepted_drafts = 0;
+  double efficiency_sum = 0;
+  std::int64_t efficiency_steps = 0;
+  double busy_time = 0;  // sum of step durations
+  SloTargets slo;
+
+ private:
+  std::unique_ptr<AtomicFile> requests_, steps_;
+};
+
+}  // namespace moesim

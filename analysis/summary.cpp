@@ -1,0 +1,77 @@
+#include "analysis/summary.hpp"
+
+#include "analysis/json_writer.hpp"
+
+namespace moesim {
+namespace {
+
+void distribution(JsonWriter& j, const std::string& key, const std::vector<double>& v) {
+  const DistributionSummary s = summarize(v);
+  j.key(key).begin_object();
+  j.field("mean", s.mean).field("p50", s.p50).field("p90", s.p90).field("p99", s.p99);
+  j.field("max", s.max).field("count", s.count);
+  j.end_object();
+}
+
+double throughput(const SimulationTotals& t, const MetricsCollector& m) {
+  return t.simulated_time.value() > 0 ? double(m.output_tokens) / t.simulated_time.value() : 0.0;
+}
+
+}  // namespace
+
+BaselineFacts baseline_facts(const SimulationTotals& totals, const MetricsCollector& m) {
+  return {throughput(totals, m), summarize(m.tpot).mean};
+}
+
+std::string summary_json(const RunFacts& f, const SimulationTotals& t, const MetricsCollector& m,
+                         const std::optional<BaselineFacts>& baseline) {
+  JsonWriter j;
+  j.begin_object();
+  j.field("scenario", f.scenario).field("model", f.model).field("hardware", f.hardware);
+  j.field("devices", f.devices);
+  j.field("requests_total", static_cast<long long>(t.requests_total));
+  j.field("requests_completed", static_cast<long long>(t.requests_completed));
+  j.field("requests_rejected", static_cast<long long>(t.requests_rejected));
+  j.field("input_tokens", static_cast<long long>(m.input_tokens));
+  j.field("output_tokens", static_cast<long long>(m.output_tokens));
+  j.field("simulated_time_s", t.simulated_time.value());
+  j.field("wall_time_s", f.wall_time_s);
+  const double tput = throughput(t, m);
+  j.field("throughput_output_tokens_per_s", tput);
+  j.field("throughput_output_tokens_per_s_per_device", tput / f.devices);
+  distribution(j, "ttft_s", m.ttft);
+  distribution(j, "tpot_s", m.tpot);
+  distribution(j, "itl_s", m.itl);
+  distribution(j, "e2e_s", m.e2e);
+  j.field("steps", static_cast<long long>(t.steps));
+  j.field("mean_batch_size", m.steps > 0 ? m.batch_sum / double(m.steps) : 0.0);
+  j.field("kv_peak_utilization", t.kv_peak_utilization);
+  j.field("preemptions", static_cast<long long>(t.preemptions));
+  if (m.slo.ttft_s || m.slo.tpot_s || m.slo.e2e_s) {
+    j.field("slo_attainment", t.requests_completed > 0
+                                  ? double(m.slo_met) / double(t.requests_total)
+                                  : 0.0);
+  }
+  if (t.skipped_rows > 0) j.field("skipped_trace_rows", static_cast<long long>(t.skipped_rows));
+  if (f.gamma > 0) {
+    j.key("spec").begin_object();
+    j.field("method", f.spec_method).field("gamma", f.gamma);
+    j.field("rounds", static_cast<long long>(m.spec_rounds));
+    j.field("mean_accepted_tokens",
+            m.spec_rounds > 0 ? double(m.accepted_drafts) / double(m.spec_rounds) : 0.0);
+    j.field("target_efficiency",
+            m.efficiency_steps > 0 ? m.efficiency_sum / double(m.efficiency_steps) : 0.0);
+    if (baseline) {
+      j.field("baseline_throughput_output_tokens_per_s", baseline->throughput);
+      j.field("baseline_tpot_mean_s", baseline->tpot_mean);
+      j.field("speedup_throughput", baseline->throughput > 0 ? tput / baseline->throughput : 0.0);
+      const double tpot = summarize(m.tpot).mean;
+      j.field("speedup_tpot", tpot > 0 ? baseline->tpot_mean / tpot : 0.0);
+    }
+    j.end_object();
+  }
+  j.end_object();
+  return j.str();
+}
+
+}  // namespace moesim

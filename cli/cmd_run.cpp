@@ -1,0 +1,119 @@
+// moesim run [SCENARIO]: simulates a scenario and writes summary.json, requests.csv, steps.csv
+// and the resolved scenario into the output folder; prints a summary table.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+
+#include "analysis/atomic_file.hpp"
+#include "analysis/summary.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/run_report.hpp"
+#include "models/errors.hpp"
+#include "scenarios/embedded_files.hpp"
+#include "scenarios/loader.hpp"
+#include "scenarios/resolved.hpp"
+#include "scenarios/simulation_factory.hpp"
+
+namespace moesim {
+namespace {
+
+constexpr const char* kDefaultScenario = "scenarios/quickstart.yaml";
+
+Scenario load(const Args& a) {
+  if (!a.positionals().empty()) return load_scenario_file(a.positionals()[0], a.all("set"));
+  for (const auto& f : embedded_files()) {
+    if (std::strcmp(f.path, kDefaultScenario) == 0) {
+      return load_scenario_text(f.text, std::string("(embedded) ") + kDefaultScenario, ".",
+                                a.all("set"));
+    }
+  }
+  throw ConfigError("no embedded default scenario");
+}
+
+SloTargets slo_of(const Scenario& s) {
+  SloTargets t;
+  if (s.slo.ttft) t.ttft_s = s.slo.ttft->value();
+  if (s.slo.tpot) t.tpot_s = s.slo.tpot->value();
+  if (s.slo.e2e) t.e2e_s = s.slo.e2e->value();
+  return t;
+}
+
+// Runs the baseline (speculation off) in a child process: SimGrid allows one engine per
+// process. The child sends back two doubles through a pipe.
+BaselineFacts run_baseline(const Scenario& s) {
+  int fds[2];
+  if (pipe(fds) != 0) throw InputError("cannot create a pipe for the baseline run");
+  const pid_t pid = fork();
+  if (pid < 0) throw InputError("cannot fork the baseline run");
+  if (pid == 0) {
+    close(fds[0]);
+    int rc = 0;
+    try {
+      SimulationSetup setup = make_simulation_setup(s, false);
+      MetricsCollector m("", false, false, slo_of(s));
+      const SimulationTotals t = run_simulation(setup, m, nullptr);
+      const BaselineFacts b = baseline_facts(t, m);
+      const double buf[2] = {b.throughput, b.tpot_mean};
+      rc = write(fds[1], buf, sizeof buf) == sizeof buf ? 0 : 3;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "moesim run: baseline failed: %s\n", e.what());
+      rc = 2;
+    }
+    close(fds[1]);
+    _exit(rc);
+  }
+  close(fds[1]);
+  double buf[2] = {0, 0};
+  const ssize_t got = read(fds[0], buf, sizeof buf);
+  close(fds[0]);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  if (got != ssize_t(sizeof buf) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw InputError("the baseline run (speculation off) failed");
+  }
+  return {buf[0], buf[1]};
+}
+
+}  // namespace
+
+int cmd_run(int argc, char** argv) {
+  Args a(argc, argv, 2, {"set", "out"}, {"baseline", "quiet"});
+  if (a.positionals().size() > 1) throw UsageError("usage: moesim run [SCENARIO] [--set path=value]... [--out DIR] [--baseline]");
+  const Scenario s = load(a);
+  const std::string out = a.get_or("out", s.output.dir.empty() ? "results/" + s.name : s.output.dir);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw InputError("cannot create output folder " + out + ": " + ec.message());
+
+  const bool spec = s.speculative.enabled && s.speculative.gamma > 0;
+  std::optional<BaselineFacts> baseline;
+  if (spec && (s.speculative.compare_without_speculation || a.has("baseline"))) {
+    baseline = run_baseline(s);
+  }
+  const auto t0 = std::chrono::steady_clock::now();
+  SimulationSetup setup = make_simulation_setup(s, true);
+  MetricsCollector metrics(out, s.output.requests_csv, s.output.steps_csv, slo_of(s));
+  const bool show_progress = !a.has("quiet") && isatty(STDERR_FILENO);
+  auto progress = [&](std::int64_t done, std::int64_t total) {
+    if (show_progress) std::fprintf(stderr, "\r  %lld / %lld requests done", (long long)done, (long long)total);
+  };
+  const SimulationTotals totals = run_simulation(setup, metrics, progress);
+  if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
+  metrics.commit();
+  RunFacts facts{s.name, s.model.name, s.hardware.name,
+                 s.deployment.replicas * s.deployment.parallel.devices(),
+                 std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+                 spec ? s.speculative.gamma : 0, spec ? s.speculative.method.name : ""};
+  write_file_atomic(out + "/summary.json", summary_json(facts, totals, metrics, baseline));
+  write_file_atomic(out + "/scenario.resolved.yaml", resolved_yaml(s));
+  print_run_report(std::cout, s, facts, totals, metrics, baseline, out);
+  return 0;
+}
+
+}  // namespace moesim

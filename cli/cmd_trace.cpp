@@ -1,0 +1,34 @@
+// moesim trace convert IN OUT | trace stats FILE.
+#include <cstdio>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "workloads/trace_tools.hpp"
+
+namespace moesim {
+
+int cmd_trace(int argc, char** argv) {
+  Args a(argc, argv, 2, {"format"}, {});
+  const auto& p = a.positionals();
+  if (p.size() == 3 && p[0] == "convert") {
+    const std::string fmt = a.get_or("format", detect_trace_format(p[1]));
+    convert_trace(fmt, p[1], p[2]);
+    std::printf("wrote %s\n", p[2].c_str());
+    return 0;
+  }
+  if (p.size() == 2 && p[0] == "stats") {
+    const std::string fmt = a.get_or("format", detect_trace_format(p[1]));
+    const TraceStats s = trace_stats(fmt, p[1]);
+    std::printf("%s (%s)\n", p[1].c_str(), fmt.c_str());
+    std::printf("  requests        %lld\n", static_cast<long long>(s.requests));
+    std::printf("  duration        %.1f s (mean rate %.3f req/s)\n", s.duration_s, s.mean_rate);
+    std::printf("  prompt tokens   mean %.1f  p50 %.0f  p99 %.0f\n", s.mean_prompt, double(s.p50_prompt),
+                double(s.p99_prompt));
+    std::printf("  output tokens   mean %.1f  p50 %.0f  p99 %.0f\n", s.mean_output, double(s.p50_output),
+                double(s.p99_output));
+    return 0;
+  }
+  throw UsageError("usage: moesim trace convert IN OUT [--format F] | moesim trace stats FILE");
+}
+
+}  // namespace moesim

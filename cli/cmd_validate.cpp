@@ -1,0 +1,20 @@
+// moesim validate FILE: reads and checks a scenario, reporting every error at once.
+#include <iostream>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "scenarios/loader.hpp"
+
+namespace moesim {
+
+int cmd_validate(int argc, char** argv) {
+  Args a(argc, argv, 2, {"set"}, {});
+  if (a.positionals().size() != 1) throw UsageError("usage: moesim validate FILE [--set path=value]...");
+  const Scenario s = load_scenario_file(a.positionals()[0], a.all("set"));
+  std::cout << a.positionals()[0] << ": ok (scenario '" << s.name << "': " << s.model.name
+            << " on " << s.deployment.replicas << " x " << s.deployment.parallel.devices() << " "
+            << s.hardware.name << ")\n";
+  return 0;
+}
+
+}  // namespace moesim

@@ -1,0 +1,13 @@
+// Subcommands of the moesim binary. Each returns the process exit status; user errors are
+// thrown (ScenarioError, ConfigError, InputError, UsageError) and mapped to status 2 in main.
+#pragma once
+
+namespace moesim {
+
+int cmd_validate(int argc, char** argv);
+int cmd_cost(int argc, char** argv);
+int cmd_describe(int argc, char** argv);
+int cmd_run(int argc, char** argv);
+int cmd_trace(int argc, char** argv);
+
+}  // namespace moesim

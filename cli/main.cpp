@@ -1,0 +1,63 @@
+// moesim: discrete-event simulator of Mixture-of-Experts LLM inference.
+#include <cstring>
+#include <exception>
+#include <iostream>
+#include <string>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "models/errors.hpp"
+#include "scenarios/diagnostics.hpp"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: moesim <command> [options]\n"
+    "\n"
+    "commands:\n"
+    "  run [SCENARIO.yaml] [--set path=value]... [--out DIR] [--baseline]\n"
+    "                      simulate a scenario (default: the embedded scenarios/quickstart.yaml)\n"
+    "  validate FILE [--set path=value]...   check a scenario, report every error\n"
+    "  cost --model M --hardware H --batch B --q Q --context L [options]\n"
+    "                      price one step operator by operator (see 'moesim cost --help')\n"
+    "  describe models|hardware|plugins      list presets and plug-ins with their parameters\n"
+    "  trace convert IN OUT | trace stats FILE\n"
+    "                      convert traces to the native protobuf format, or summarise one\n";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace moesim;
+  if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  try {
+    if (cmd == "run") return cmd_run(argc, argv);
+    if (cmd == "validate") return cmd_validate(argc, argv);
+    if (cmd == "cost") return cmd_cost(argc, argv);
+    if (cmd == "describe") return cmd_describe(argc, argv);
+    if (cmd == "trace") return cmd_trace(argc, argv);
+    std::cerr << "moesim: unknown command '" << cmd << "'; "
+              << suggestion_text(cmd, {"run", "validate", "cost", "describe", "trace"}) << "\n"
+              << kUsage;
+    return 2;
+  } catch (const ScenarioError& e) {
+    std::cerr << e.diagnostics().text();
+    std::cerr << e.diagnostics().size() << " error(s)\n";
+    return 2;
+  } catch (const UsageError& e) {
+    std::cerr << "moesim " << cmd << ": " << e.what() << "\n";
+    return 2;
+  } catch (const ConfigError& e) {
+    std::cerr << "moesim " << cmd << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const InputError& e) {
+    std::cerr << "moesim " << cmd << ": error: " << e.what() << "\n";
+    return 2;
+  } catch (const std::exception& e) {
+    std::cerr << "moesim " << cmd << ": internal error: " << e.what() << "\n";
+    return 1;
+  }
+}

@@ -1,0 +1,83 @@
+#include "cli/run_report.hpp"
+
+#include <cstdio>
+
+namespace moesim {
+namespace {
+
+std::string ms(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f ms", s * 1e3);
+  return buf;
+}
+
+void row(std::ostream& os, const char* name, const std::vector<double>& v) {
+  const DistributionSummary d = summarize(v);
+  char buf[160];
+  std::snprintf(buf, sizeof buf, "  %-6s %12s %12s %12s %12s\n", name, ms(d.mean).c_str(),
+                ms(d.p50).c_str(), ms(d.p90).c_str(), ms(d.p99).c_str());
+  os << buf;
+}
+
+}  // namespace
+
+void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
+                      const SimulationTotals& t, const MetricsCollector& m,
+                      const std::optional<BaselineFacts>& baseline, const std::string& out_dir) {
+  char buf[256];
+  os << "moesim run: " << s.name << "\n";
+  std::snprintf(buf, sizeof buf, "  %s on %d x %s (%d replica(s), tp %d dp %d ep %d)\n",
+                s.model.name.c_str(), f.devices, s.hardware.name.c_str(), s.deployment.replicas,
+                s.deployment.parallel.tp, s.deployment.parallel.dp, s.deployment.parallel.ep);
+  os << buf;
+  const double sim = t.simulated_time.value();
+  const double tput = sim > 0 ? double(m.output_tokens) / sim : 0;
+  std::snprintf(buf, sizeof buf,
+                "  requests %lld completed / %lld (%lld rejected), %lld steps, %lld preemptions\n",
+                (long long)t.requests_completed, (long long)t.requests_total,
+                (long long)t.requests_rejected, (long long)t.steps, (long long)t.preemptions);
+  os << buf;
+  std::snprintf(buf, sizeof buf,
+                "  simulated %.2f s in %.3f s wall (%.0fx real time)\n", sim, f.wall_time_s,
+                f.wall_time_s > 0 ? sim / f.wall_time_s : 0.0);
+  os << buf;
+  std::snprintf(buf, sizeof buf,
+                "  throughput %.1f output tok/s (%.1f per device), mean batch %.1f, KV peak %.0f%%\n",
+                tput, tput / f.devices, m.steps ? m.batch_sum / double(m.steps) : 0.0,
+                100 * t.kv_peak_utilization);
+  os << buf;
+  os << "\n  latency        mean          p50          p90          p99\n";
+  row(os, "TTFT", m.ttft);
+  row(os, "TPOT", m.tpot);
+  row(os, "ITL", m.itl);
+  row(os, "E2E", m.e2e);
+  if (m.slo.ttft_s || m.slo.tpot_s || m.slo.e2e_s) {
+    std::snprintf(buf, sizeof buf, "\n  SLO attainment %.1f%%\n",
+                  t.requests_total ? 100.0 * double(m.slo_met) / double(t.requests_total) : 0.0);
+    os << buf;
+  }
+  if (f.gamma > 0) {
+    std::snprintf(buf, sizeof buf,
+                  "\n  speculation (%s, gamma %d): %.2f accepted drafts per round, target "
+                  "efficiency %.3f\n",
+                  f.spec_method.c_str(), f.gamma,
+                  m.spec_rounds ? double(m.accepted_drafts) / double(m.spec_rounds) : 0.0,
+                  m.efficiency_steps ? m.efficiency_sum / double(m.efficiency_steps) : 0.0);
+    os << buf;
+    if (baseline) {
+      const double tpot = summarize(m.tpot).mean;
+      std::snprintf(buf, sizeof buf,
+                    "  vs. no speculation: throughput %.1f -> %.1f tok/s (%.2fx), mean TPOT "
+                    "%s -> %s (%.2fx)\n",
+                    baseline->throughput, tput,
+                    baseline->throughput > 0 ? tput / baseline->throughput : 0.0,
+                    ms(baseline->tpot_mean).c_str(), ms(tpot).c_str(),
+                    tpot > 0 ? baseline->tpot_mean / tpot : 0.0);
+      os << buf;
+    }
+  }
+  os << "\n  results in " << out_dir << "/ (summary.json, requests.csv, steps.csv, "
+     << "scenario.resolved.yaml)\n";
+}
+
+}  // namespace moesim

@@ -1,0 +1,27 @@
+// How one instance's devices split the model. Devices = tp * dp; attention runs tensor-parallel
+// over tp inside each of dp data-parallel groups; routed experts are spread over ep ranks, each
+// rank splitting its experts over devices / ep devices (expert tensor parallelism).
+#pragma once
+
+#include <string>
+
+#include "models/dtype.hpp"
+#include "models/units.hpp"
+
+namespace moesim {
+
+struct Parallel {
+  int tp = 1;
+  int dp = 1;  // attention data parallelism inside the instance
+  int ep = 1;
+  DType dispatch_dtype = DType::kBf16;  // EP dispatch activations
+  // Extra bytes per dispatched token for 8-bit dispatch (scales and padding). EQUATIONS.md quotes
+  // 7,680 B per token for H = 7168 with INT8 dispatch: 512 B above H.
+  Bytes dispatch_overhead_per_token{512};
+  int devices_per_node = 8;  // devices that share one scale-up domain
+
+  [[nodiscard]] int devices() const { return tp * dp; }
+  [[nodiscard]] int expert_tp() const { return devices() / ep; }
+};
+
+}  // namespace moesim

@@ -1,0 +1,54 @@
+// Prices one step of an instance: builds the forward ops, times compute ops with the cost model
+// and communication ops with the collective model, and sums them.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "models/collective_model.hpp"
+#include "models/cost_model.hpp"
+#include "models/step_ops.hpp"
+
+namespace moesim {
+
+struct PricedOp {
+  Op op;
+  Seconds time{0};  // one occurrence
+  bool compute_bound = false;
+  [[nodiscard]] Seconds total() const { return time * op.repeat; }
+};
+
+struct StepCost {
+  Seconds total{0};
+  std::vector<PricedOp> ops;
+  ExpertLoad expert_load;
+  // Sum of per-layer ops divided by the number of layers (a mean layer).
+  [[nodiscard]] Seconds per_layer_mean(int layers) const;
+  [[nodiscard]] Seconds time_of(const char* name) const;
+};
+
+class StepCostCalculator {
+ public:
+  StepCostCalculator(ModelArch model, Hardware hw, Parallel par,
+                     std::shared_ptr<const CostModel> cost,
+                     std::shared_ptr<const RoutingModel> routing,
+                     std::shared_ptr<const CollectiveModel> collectives);
+
+  [[nodiscard]] StepCost evaluate(const BatchShape& batch) const;
+  [[nodiscard]] Seconds time(const BatchShape& batch) const { return evaluate(batch).total; }
+  [[nodiscard]] PricedOp price(const Op& op) const;
+
+  [[nodiscard]] const ModelArch& model() const { return model_; }
+  [[nodiscard]] const Hardware& hardware() const { return hw_; }
+  [[nodiscard]] const Parallel& parallel() const { return par_; }
+
+ private:
+  ModelArch model_;
+  Hardware hw_;
+  Parallel par_;
+  std::shared_ptr<const CostModel> cost_;
+  std::shared_ptr<const RoutingModel> routing_;
+  std::shared_ptr<const CollectiveModel> collectives_;
+};
+
+}  // namespace moesim

@@ -1,0 +1,51 @@
+// Builds the operator list of one forward pass of an instance (DESIGN.md section 4):
+// attention (MHA/GQA/MLA), dense FFN, router, shared and routed experts, TP and EP
+// communication, norms, embedding, LM head and sampling. Quantities are per device, for the
+// busiest device where devices differ.
+#pragma once
+
+#include <vector>
+
+#include "models/batch.hpp"
+#include "models/model_arch.hpp"
+#include "models/operator.hpp"
+#include "models/parallel.hpp"
+#include "models/routing_model.hpp"
+
+namespace moesim {
+
+struct ForwardOps {
+  std::vector<Op> ops;
+  ExpertLoad expert_load;  // of one MoE layer (zero for dense models)
+};
+
+// `routing` may be null for dense models. Throws ConfigError when the layout does not divide
+// the model (checked again, with file positions, by the scenario cross-checks).
+[[nodiscard]] ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par,
+                                           const BatchShape& batch, const RoutingModel* routing);
+
+// Op names (stable; documented in the README). Routed experts contain "experts".
+namespace op_names {
+inline constexpr const char* kQkvProj = "attn_qkv_proj";
+inline constexpr const char* kQProj = "attn_q_proj";
+inline constexpr const char* kKvProj = "attn_kv_proj";
+inline constexpr const char* kAttnCore = "attn_core";
+inline constexpr const char* kOutProj = "attn_out_proj";
+inline constexpr const char* kTpAttn = "tp_allreduce_attn";
+inline constexpr const char* kDenseFfn = "dense_ffn";
+inline constexpr const char* kTpFfn = "tp_allreduce_ffn";
+inline constexpr const char* kRouter = "moe_router";
+inline constexpr const char* kSharedExperts = "shared_experts";
+inline constexpr const char* kRoutedExperts = "routed_experts";
+inline constexpr const char* kDispatch = "ep_dispatch";
+inline constexpr const char* kCombine = "ep_combine";
+inline constexpr const char* kTpMoe = "tp_allreduce_moe";
+inline constexpr const char* kNorms = "norms_residual";
+inline constexpr const char* kEmbedding = "embedding";
+inline constexpr const char* kLmHead = "lm_head";
+inline constexpr const char* kSampling = "sampling";
+inline constexpr const char* kDraft = "draft";
+inline constexpr const char* kRejection = "rejection_sampling";
+}  // namespace op_names
+
+}  // namespace moesim

@@ -1,0 +1,174 @@
+#include "scenarios/loader.hpp"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "models/acceptance_model.hpp"
+#include "models/cost_model.hpp"
+#include "models/routing_model.hpp"
+#include "models/speculation_model.hpp"
+#include "scenarios/catalog.hpp"
+#include "scenarios/cross_checks.hpp"
+#include "scenarios/overrides.hpp"
+#include "sim/router.hpp"
+#include "sim/scheduler.hpp"
+#include "workloads/request_source.hpp"
+
+namespace moesim {
+namespace {
+
+void read_cluster(MapReader& root, Scenario& s) {
+  auto r = root.map("cluster", Req::kOptional);
+  if (!r) return;
+  r->integer("nodes", s.cluster.nodes, Req::kOptional, 1, 1 << 20);
+  r->integer("devices_per_node", s.cluster.devices_per_node, Req::kOptional, 1, 1 << 16);
+  r->finish();
+}
+
+void read_deployment(MapReader& root, Scenario& s) {
+  auto r = root.map("deployment", Req::kOptional);
+  if (!r) return;
+  auto& d = s.deployment;
+  r->integer("replicas", d.replicas, Req::kOptional, 1, 1 << 20);
+  r->choice("role", d.role, {"colocated"}, Req::kOptional);
+  r->integer("tp", d.parallel.tp, Req::kOptional, 1, 1 << 16);
+  r->integer("dp", d.parallel.dp, Req::kOptional, 1, 1 << 16);
+  r->integer("ep", d.parallel.ep, Req::kOptional, 1, 1 << 16);
+  r->dtype("dispatch_dtype", d.parallel.dispatch_dtype, Req::kOptional);
+  r->quantity("dispatch_overhead_per_token", d.parallel.dispatch_overhead_per_token,
+              Dimension::kBytes, Req::kOptional);
+  r->finish();
+}
+
+void read_serving(MapReader& root, Scenario& s) {
+  auto& v = s.serving;
+  v.scheduler.name = "vllm";
+  v.router.name = "round_robin";
+  v.cost_model.name = "roofline";
+  v.routing.name = "uniform";
+  // Defaults are completed through the registries so that every parameter is present.
+  (void)complete_params(schedulers().at("vllm").params, v.scheduler.params);
+  auto r = root.map("serving", Req::kOptional);
+  if (!r) return;
+  r->plugin("scheduler", schedulers(), v.scheduler, Req::kOptional);
+  r->plugin("router", routers(), v.router, Req::kOptional);
+  r->plugin("cost_model", cost_models(), v.cost_model, Req::kOptional);
+  r->plugin("routing", routing_models(), v.routing, Req::kOptional);
+  r->integer("kv_block_size", v.kv_block_size, Req::kOptional, 1, 1 << 16);
+  r->number("memory_utilization", v.memory_utilization, Req::kOptional, 0.05, 1.0);
+  r->integer64("max_model_len", v.max_model_len, Req::kOptional, 1, 1LL << 30);
+  r->finish();
+}
+
+void read_speculative(MapReader& root, Scenario& s) {
+  auto r = root.map("speculative", Req::kOptional);
+  if (!r) return;
+  auto& sp = s.speculative;
+  sp.acceptance.name = "iid";
+  (void)complete_params(acceptance_models().at("iid").params, sp.acceptance.params);
+  const bool has_method = r->plugin("method", speculation_methods(), sp.method, Req::kRequired);
+  r->integer("gamma", sp.gamma, Req::kRequired, 0, 64);
+  r->plugin("acceptance", acceptance_models(), sp.acceptance, Req::kOptional);
+  r->boolean("compare_without_speculation", sp.compare_without_speculation, Req::kOptional);
+  if (r->has("draft")) {
+    ModelArch draft;
+    if (read_model_section(*r, "draft", draft, Req::kRequired)) sp.draft = draft;
+  } else {
+    r->raw("draft");
+    if (has_method && speculation_methods().at(sp.method.name).make(sp.method.params)
+                          ->needs_draft_model()) {
+      r->error("", "method '" + sp.method.name + "' needs a draft model: add 'draft: <preset>'");
+    }
+  }
+  r->finish();
+  sp.enabled = has_method;
+}
+
+void read_workload(MapReader& root, Scenario& s) {
+  auto& w = s.workload;
+  w.lengths.name = "fixed";
+  (void)complete_params(length_distributions().at("fixed").params, w.lengths.params);
+  auto r = root.map("workload", Req::kRequired);
+  if (!r) return;
+  r->plugin("source", request_sources(), w.source, Req::kRequired);
+  r->plugin("lengths", length_distributions(), w.lengths, Req::kOptional);
+  r->finish();
+}
+
+void read_slo(MapReader& root, Scenario& s) {
+  auto r = root.map("slo", Req::kOptional);
+  if (!r) return;
+  Seconds t{0};
+  if (r->quantity("ttft", t, Dimension::kTime, Req::kOptional)) s.slo.ttft = t;
+  if (r->quantity("tpot", t, Dimension::kTime, Req::kOptional)) s.slo.tpot = t;
+  if (r->quantity("e2e", t, Dimension::kTime, Req::kOptional)) s.slo.e2e = t;
+  r->finish();
+}
+
+void read_output(MapReader& root, Scenario& s) {
+  auto r = root.map("output", Req::kOptional);
+  if (!r) return;
+  r->text("dir", s.output.dir, Req::kOptional);
+  r->boolean("requests_csv", s.output.requests_csv, Req::kOptional);
+  r->boolean("steps_csv", s.output.steps_csv, Req::kOptional);
+  r->finish();
+}
+
+}  // namespace
+
+Scenario load_scenario_text(const std::string& text, const std::string& display_name,
+                            const std::string& base_dir,
+                            const std::vector<std::string>& overrides) {
+  Diagnostics diags;
+  ReadContext ctx{&diags, {}};
+  YAML::Node root;
+  try {
+    root = YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    diags.add({display_name + ":" + std::to_string(e.mark.line + 1) + ":" +
+                   std::to_string(e.mark.column + 1),
+               "", "YAML syntax: " + e.msg});
+    throw ScenarioError(diags);
+  }
+  if (!root.IsMap()) {
+    diags.add({display_name, "", "a scenario must be a map of sections (model, hardware, ...)"});
+    throw ScenarioError(diags);
+  }
+  apply_overrides(root, overrides, ctx);
+  Scenario s;
+  s.source_file = display_name;
+  s.workload.base_dir = base_dir;
+  MapReader r(root, "", display_name, ctx);
+  r.text("name", s.name, Req::kRequired);
+  std::int64_t seed = 1;
+  if (r.integer64("seed", seed, Req::kOptional, 0, (1LL << 62))) s.seed = std::uint64_t(seed);
+  const bool model_ok = read_model_section(r, "model", s.model, Req::kRequired);
+  const bool hw_ok = read_hardware_section(r, "hardware", s.hardware);
+  read_cluster(r, s);
+  read_deployment(r, s);
+  read_serving(r, s);
+  read_speculative(r, s);
+  read_workload(r, s);
+  read_slo(r, s);
+  read_output(r, s);
+  r.finish();
+  if (model_ok && hw_ok && diags.empty()) cross_check(r, s);
+  if (!diags.empty()) throw ScenarioError(diags);
+  return s;
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  std::ifstream in(path);
+  if (!in) {
+    Diagnostics d;
+    d.add({path, "", "cannot open scenario file"});
+    throw ScenarioError(d);
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  const auto dir = std::filesystem::path(path).parent_path().string();
+  return load_scenario_text(buf.str(), path, dir.empty() ? "." : dir, overrides);
+}
+
+}  // namespace moesim

@@ -1,0 +1,180 @@
+#include "scenarios/resolved.hpp"
+
+#include <yaml-cpp/yaml.h>
+
+#include "models/acceptance_model.hpp"
+#include "models/cost_model.hpp"
+#include "models/routing_model.hpp"
+#include "models/speculation_model.hpp"
+#include "sim/router.hpp"
+#include "sim/scheduler.hpp"
+#include "workloads/request_source.hpp"
+
+namespace moesim {
+namespace {
+
+std::string q(double v, Dimension d) {
+  // Units round-trip exactly in SI base units.
+  char buf[64];
+  const char* unit = d == Dimension::kTime        ? "s"
+                     : d == Dimension::kBytes     ? "B"
+                     : d == Dimension::kBandwidth ? "B/s"
+                     : d == Dimension::kFlopRate  ? "FLOP/s"
+                                                  : "/s";
+  std::snprintf(buf, sizeof buf, "%.17g%s", v, unit);
+  return buf;
+}
+
+void model(YAML::Emitter& e, const ModelArch& m) {
+  e << YAML::BeginMap;
+  e << YAML::Key << "name" << YAML::Value << m.name;
+  e << YAML::Key << "layers" << YAML::Value << m.layers;
+  e << YAML::Key << "hidden" << YAML::Value << m.hidden;
+  e << YAML::Key << "heads" << YAML::Value << m.heads;
+  e << YAML::Key << "kv_heads" << YAML::Value << m.kv_heads;
+  e << YAML::Key << "head_dim" << YAML::Value << m.head_dim;
+  e << YAML::Key << "attention" << YAML::Value << std::string(attention_kind_name(m.attention));
+  if (m.attention == AttentionKind::kMla) {
+    e << YAML::Key << "mla" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "q_lora_rank" << YAML::Value << m.mla.q_lora_rank;
+    e << YAML::Key << "kv_lora_rank" << YAML::Value << m.mla.kv_lora_rank;
+    e << YAML::Key << "qk_nope_head_dim" << YAML::Value << m.mla.qk_nope_head_dim;
+    e << YAML::Key << "qk_rope_head_dim" << YAML::Value << m.mla.qk_rope_head_dim;
+    e << YAML::Key << "v_head_dim" << YAML::Value << m.mla.v_head_dim << YAML::EndMap;
+  }
+  e << YAML::Key << "ffn_intermediate" << YAML::Value << m.ffn_intermediate;
+  e << YAML::Key << "ffn_gated" << YAML::Value << m.ffn_gated;
+  if (m.is_moe()) {
+    e << YAML::Key << "moe" << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "experts" << YAML::Value << m.moe.experts;
+    e << YAML::Key << "top_k" << YAML::Value << m.moe.top_k;
+    e << YAML::Key << "expert_intermediate" << YAML::Value << m.moe.expert_intermediate;
+    e << YAML::Key << "shared_experts" << YAML::Value << m.moe.shared_experts;
+    e << YAML::Key << "shared_expert_intermediate" << YAML::Value
+      << m.moe.shared_expert_intermediate;
+    e << YAML::Key << "groups" << YAML::Value << m.moe.groups;
+    e << YAML::Key << "first_dense_layers" << YAML::Value << m.moe.first_dense_layers;
+    e << YAML::EndMap;
+  }
+  e << YAML::Key << "vocab" << YAML::Value << m.vocab;
+  e << YAML::Key << "tie_embeddings" << YAML::Value << m.tie_embeddings;
+  e << YAML::Key << "weight_dtype" << YAML::Value << std::string(dtype_name(m.weight_dtype));
+  e << YAML::Key << "kv_dtype" << YAML::Value << std::string(dtype_name(m.kv_dtype));
+  e << YAML::Key << "mtp_layers" << YAML::Value << m.mtp_layers;
+  e << YAML::EndMap;
+}
+
+void hardware(YAML::Emitter& e, const Hardware& h) {
+  e << YAML::BeginMap;
+  e << YAML::Key << "name" << YAML::Value << h.name;
+  e << YAML::Key << "peak_flops" << YAML::Value << YAML::BeginMap;
+  for (const auto& [dt, v] : h.peak)
+    e << YAML::Key << std::string(dtype_name(dt)) << YAML::Value << q(v.value(), Dimension::kFlopRate);
+  e << YAML::EndMap;
+  e << YAML::Key << "memory_capacity" << YAML::Value << q(h.memory_capacity.value(), Dimension::kBytes);
+  e << YAML::Key << "memory_bandwidth" << YAML::Value << q(h.memory_bandwidth.value(), Dimension::kBandwidth);
+  for (const auto* l : {&h.scale_up, &h.scale_out}) {
+    e << YAML::Key << (l == &h.scale_up ? "scale_up" : "scale_out") << YAML::Value << YAML::BeginMap;
+    e << YAML::Key << "bandwidth" << YAML::Value << q(l->bandwidth.value(), Dimension::kBandwidth);
+    e << YAML::Key << "latency" << YAML::Value << q(l->latency.value(), Dimension::kTime);
+    e << YAML::Key << "domain_size" << YAML::Value << l->domain_size << YAML::EndMap;
+  }
+  const auto& f = h.efficiency;
+  e << YAML::Key << "efficiency" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "gemm_compute" << YAML::Value << f.gemm_compute;
+  e << YAML::Key << "gemm_memory" << YAML::Value << f.gemm_memory;
+  e << YAML::Key << "grouped_gemm_compute" << YAML::Value << f.grouped_gemm_compute;
+  e << YAML::Key << "grouped_gemm_memory" << YAML::Value << f.grouped_gemm_memory;
+  e << YAML::Key << "attention_compute" << YAML::Value << f.attention_compute;
+  e << YAML::Key << "attention_memory" << YAML::Value << f.attention_memory;
+  e << YAML::Key << "elementwise_memory" << YAML::Value << f.elementwise_memory;
+  e << YAML::Key << "communication" << YAML::Value << f.communication << YAML::EndMap;
+  e << YAML::Key << "launch_overhead" << YAML::Value << q(h.launch_overhead.value(), Dimension::kTime);
+  e << YAML::Key << "dies_per_package" << YAML::Value << h.dies_per_package;
+  e << YAML::EndMap;
+}
+
+template <class R>
+void plugin(YAML::Emitter& e, const char* key, const R& reg, const PluginConfig& p) {
+  e << YAML::Key << key << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "name" << YAML::Value << p.name;
+  if (const auto* entry = reg.find(p.name)) {
+    for (const auto& spec : entry->params) {
+      if (!p.params.has(spec.name)) continue;
+      const ParamValue& v = p.params.values().at(spec.name);
+      e << YAML::Key << spec.name << YAML::Value;
+      if (spec.type == ParamType::kQuantity) e << q(std::get<double>(v), spec.dimension);
+      else if (auto* l = std::get_if<std::vector<double>>(&v)) e << YAML::Flow << *l;
+      else e << param_value_text(spec, v);
+    }
+  }
+  e << YAML::EndMap;
+}
+
+}  // namespace
+
+std::string resolved_yaml(const Scenario& s) {
+  YAML::Emitter e;
+  e << YAML::BeginMap;
+  e << YAML::Key << "name" << YAML::Value << s.name;
+  e << YAML::Key << "seed" << YAML::Value << s.seed;
+  e << YAML::Key << "model" << YAML::Value;
+  model(e, s.model);
+  e << YAML::Key << "hardware" << YAML::Value;
+  hardware(e, s.hardware);
+  e << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "nodes" << YAML::Value << s.cluster.nodes;
+  e << YAML::Key << "devices_per_node" << YAML::Value << s.cluster.devices_per_node << YAML::EndMap;
+  const auto& d = s.deployment;
+  e << YAML::Key << "deployment" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "replicas" << YAML::Value << d.replicas;
+  e << YAML::Key << "role" << YAML::Value << d.role;
+  e << YAML::Key << "tp" << YAML::Value << d.parallel.tp;
+  e << YAML::Key << "dp" << YAML::Value << d.parallel.dp;
+  e << YAML::Key << "ep" << YAML::Value << d.parallel.ep;
+  e << YAML::Key << "dispatch_dtype" << YAML::Value << std::string(dtype_name(d.parallel.dispatch_dtype));
+  e << YAML::Key << "dispatch_overhead_per_token" << YAML::Value
+    << q(d.parallel.dispatch_overhead_per_token.value(), Dimension::kBytes);
+  e << YAML::EndMap;
+  const auto& v = s.serving;
+  e << YAML::Key << "serving" << YAML::Value << YAML::BeginMap;
+  plugin(e, "scheduler", schedulers(), v.scheduler);
+  plugin(e, "router", routers(), v.router);
+  plugin(e, "cost_model", cost_models(), v.cost_model);
+  plugin(e, "routing", routing_models(), v.routing);
+  e << YAML::Key << "kv_block_size" << YAML::Value << v.kv_block_size;
+  e << YAML::Key << "memory_utilization" << YAML::Value << v.memory_utilization;
+  e << YAML::Key << "max_model_len" << YAML::Value << v.max_model_len;
+  e << YAML::EndMap;
+  if (s.speculative.enabled) {
+    const auto& sp = s.speculative;
+    e << YAML::Key << "speculative" << YAML::Value << YAML::BeginMap;
+    plugin(e, "method", speculation_methods(), sp.method);
+    if (sp.draft) {
+      e << YAML::Key << "draft" << YAML::Value;
+      model(e, *sp.draft);
+    }
+    e << YAML::Key << "gamma" << YAML::Value << sp.gamma;
+    plugin(e, "acceptance", acceptance_models(), sp.acceptance);
+    e << YAML::Key << "compare_without_speculation" << YAML::Value << sp.compare_without_speculation;
+    e << YAML::EndMap;
+  }
+  e << YAML::Key << "workload" << YAML::Value << YAML::BeginMap;
+  plugin(e, "source", request_sources(), s.workload.source);
+  plugin(e, "lengths", length_distributions(), s.workload.lengths);
+  e << YAML::EndMap;
+  if (s.slo.any()) {
+    e << YAML::Key << "slo" << YAML::Value << YAML::BeginMap;
+    if (s.slo.ttft) e << YAML::Key << "ttft" << YAML::Value << q(s.slo.ttft->value(), Dimension::kTime);
+    if (s.slo.tpot) e << YAML::Key << "tpot" << YAML::Value << q(s.slo.tpot->value(), Dimension::kTime);
+    if (s.slo.e2e) e << YAML::Key << "e2e" << YAML::Value << q(s.slo.e2e->value(), Dimension::kTime);
+    e << YAML::EndMap;
+  }
+  e << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "requests_csv" << YAML::Value << s.output.requests_csv;
+  e << YAML::Key << "steps_csv" << YAML::Value << s.output.steps_csv << YAML::EndMap;
+  e << YAML::EndMap;
+  return std::string(e.c_str()) + "\n";
+}
+
+}  // namespace moesim

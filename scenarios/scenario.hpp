@@ -1,0 +1,79 @@
+// A fully resolved scenario: every preset looked up, every unit converted, every plug-in
+// choice validated against its declared parameters. Built by load_scenario().
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "models/hardware.hpp"
+#include "models/model_arch.hpp"
+#include "models/parallel.hpp"
+#include "scenarios/yaml_reader.hpp"
+
+namespace moesim {
+
+struct ClusterConfig {
+  int nodes = 1;
+  int devices_per_node = 8;
+  [[nodiscard]] int devices() const { return nodes * devices_per_node; }
+};
+
+struct DeploymentConfig {
+  int replicas = 1;  // identical data-parallel instances sharing the arrivals
+  std::string role = "colocated";
+  Parallel parallel;
+};
+
+struct ServingConfig {
+  PluginConfig scheduler;   // sim scheduler policy
+  PluginConfig router;      // sim router across replicas
+  PluginConfig cost_model;  // models cost model
+  PluginConfig routing;     // models routing model
+  int kv_block_size = 16;
+  double memory_utilization = 0.9;
+  std::int64_t max_model_len = 32768;
+};
+
+struct SpeculativeConfig {
+  bool enabled = false;
+  PluginConfig method;
+  std::optional<ModelArch> draft;
+  int gamma = 0;
+  PluginConfig acceptance;
+  bool compare_without_speculation = false;
+};
+
+struct WorkloadConfig {
+  PluginConfig source;
+  PluginConfig lengths;
+  std::string base_dir;  // relative paths in the workload resolve against the scenario's folder
+};
+
+struct SloConfig {
+  std::optional<Seconds> ttft, tpot, e2e;
+  [[nodiscard]] bool any() const { return ttft || tpot || e2e; }
+};
+
+struct OutputConfig {
+  std::string dir;  // empty: results/<name>
+  bool requests_csv = true;
+  bool steps_csv = true;
+};
+
+struct Scenario {
+  std::string name;
+  std::uint64_t seed = 1;
+  ModelArch model;
+  Hardware hardware;
+  ClusterConfig cluster;
+  DeploymentConfig deployment;
+  ServingConfig serving;
+  SpeculativeConfig speculative;
+  WorkloadConfig workload;
+  SloConfig slo;
+  OutputConfig output;
+  std::string source_file;  // where it was read from
+};
+
+}  // namespace moesim

@@ -1,0 +1,286 @@
+#include "scenarios/yaml_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+
+namespace moesim {
+
+MapReader::MapReader(YAML::Node node, std::string path, std::string file, ReadContext& ctx)
+    : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)), ctx_(&ctx) {
+  valid_ = node_.IsMap();
+  if (!valid_ && node_.IsDefined() && !node_.IsNull()) {
+    error_at(node_, path_, "expected a map of keys");
+  }
+}
+
+std::string MapReader::child_path(const std::string& key) const {
+  return path_.empty() ? key : path_ + "." + key;
+}
+
+bool MapReader::has(const std::string& key) const {
+  return valid_ && node_[key].IsDefined() && !node_[key].IsNull();
+}
+
+std::string MapReader::location(const YAML::Node& node, const std::string& key_path) const {
+  // A value that came from --set names the override instead of a file position.
+  for (std::string p = key_path;;) {
+    auto it = ctx_->overrides.find(p);
+    if (it != ctx_->overrides.end()) return it->second;
+    const auto dot = p.rfind('.');
+    if (dot == std::string::npos) break;
+    p = p.substr(0, dot);
+  }
+  const YAML::Mark m = node.IsDefined() ? node.Mark() : node_.Mark();
+  if (m.line < 0) return file_;
+  return file_ + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
+
+void MapReader::error_at(const YAML::Node& node, const std::string& key_path,
+                         const std::string& message) {
+  ctx_->diags->add({location(node, key_path), key_path, message});
+}
+
+void MapReader::error(const std::string& key, const std::string& message) {
+  if (key.empty()) {
+    error_at(node_, path_, message);
+    return;
+  }
+  const YAML::Node n = valid_ ? node_[key] : YAML::Node();
+  error_at(n.IsDefined() ? n : node_, child_path(key), message);
+}
+
+std::optional<std::string> MapReader::scalar(const std::string& key, Req req) {
+  known_.push_back(key);
+  if (!has(key)) {
+    if (req == Req::kRequired && valid_) error("", "missing required key '" + key + "'");
+    return std::nullopt;
+  }
+  const YAML::Node n = node_[key];
+  if (!n.IsScalar()) {
+    error(key, "expected a single value");
+    return std::nullopt;
+  }
+  return n.Scalar();
+}
+
+bool MapReader::integer64(const std::string& key, std::int64_t& out, Req req, long long min,
+                          long long max) {
+  auto s = scalar(key, req);
+  if (!s) return false;
+  char* end = nullptr;
+  errno = 0;
+  const long long v = std::strtoll(s->c_str(), &end, 10);
+  if (s->empty() || *end != '\0' || errno != 0) {
+    error(key, "expected an integer, got '" + *s + "'");
+    return false;
+  }
+  if (v < min || v > max) {
+    error(key, "value " + *s + " out of range [" + std::to_string(min) + ", " +
+                   std::to_string(max) + "]");
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool MapReader::integer(const std::string& key, int& out, Req req, long long min, long long max) {
+  std::int64_t v = 0;
+  if (!integer64(key, v, req, min, max)) return false;
+  out = int(v);
+  return true;
+}
+
+bool MapReader::number(const std::string& key, double& out, Req req, double min, double max) {
+  auto s = scalar(key, req);
+  if (!s) return false;
+  char* end = nullptr;
+  const double v = std::strtod(s->c_str(), &end);
+  if (s->empty() || *end != '\0' || !std::isfinite(v)) {
+    error(key, "expected a number, got '" + *s + "'");
+    return false;
+  }
+  if (v < min || v > max) {
+    char buf[128];
+    std::snprintf(buf, sizeof buf, "value %s out of range [%g, %g]", s->c_str(), min, max);
+    error(key, buf);
+    return false;
+  }
+  out = v;
+  return true;
+}
+
+bool MapReader::boolean(const std::string& key, bool& out, Req req) {
+  auto s = scalar(key, req);
+  if (!s) return false;
+  if (*s == "true") out = true;
+  else if (*s == "false") out = false;
+  else {
+    error(key, "expected true or false, got '" + *s + "'");
+    return false;
+  }
+  return true;
+}
+
+bool MapReader::text(const std::string& key, std::string& out, Req req) {
+  auto s = scalar(key, req);
+  if (!s) return false;
+  out = *s;
+  return true;
+}
+
+bool MapReader::choice(const std::string& key, std::string& out,
+                       const std::vector<std::string>& choices, Req req) {
+  auto s = scalar(key, req);
+  if (!s) return false;
+  for (const auto& c : choices) {
+    if (c == *s) {
+      out = *s;
+      return true;
+    }
+  }
+  error(key, "'" + *s + "' is not valid; " + suggestion_text(*s, choices));
+  return false;
+}
+
+bool MapReader::dtype(const std::string& key, DType& out, Req req) {
+  std::string s;
+  if (!choice(key, s, dtype_names(), req)) return false;
+  out = *parse_dtype(s);
+  return true;
+}
+
+bool MapReader::quantity(const std::string& key, double& out_si, Dimension d, Req req,
+                         double min_si) {
+  auto s = scalar(key, req);
+  if (!s) return false;
+  const ParsedQuantity q = parse_quantity(*s, d);
+  if (!q.value) {
+    error(key, q.error);
+    return false;
+  }
+  if (*q.value < min_si) {
+    error(key, "value '" + *s + "' must be at least " + format_quantity(min_si, d));
+    return false;
+  }
+  out_si = *q.value;
+  return true;
+}
+
+std::optional<MapReader> MapReader::map(const std::string& key, Req req) {
+  known_.push_back(key);
+  if (!has(key)) {
+    if (req == Req::kRequired && valid_) error("", "missing required key '" + key + "'");
+    return std::nullopt;
+  }
+  MapReader sub(node_[key], child_path(key), file_, *ctx_);
+  if (!sub.valid()) return std::nullopt;
+  return sub;
+}
+
+YAML::Node MapReader::raw(const std::string& key) {
+  known_.push_back(key);
+  return valid_ ? node_[key] : YAML::Node();
+}
+
+bool MapReader::plugin_impl(const std::string& key, const std::string& family,
+                            const std::vector<std::string>& names, const SpecLookup& specs,
+                            PluginConfig& out, Req req) {
+  known_.push_back(key);
+  if (!has(key)) {
+    if (req == Req::kRequired && valid_) error("", "missing required key '" + key + "'");
+    return false;
+  }
+  const YAML::Node n = node_[key];
+  std::string name;
+  YAML::Node params;
+  if (n.IsScalar()) {
+    name = n.Scalar();
+  } else if (n.IsMap() && n["name"].IsScalar()) {
+    name = n["name"].Scalar();
+    params = n;
+  } else {
+    error(key, "expected a " + family + " name, or a map with 'name' and its parameters");
+    return false;
+  }
+  const std::vector<ParamSpec>* spec = specs(name);
+  if (!spec) {
+    error(key, "unknown " + family + " '" + name + "'; " + suggestion_text(name, names));
+    return false;
+  }
+  PluginConfig cfg;
+  cfg.name = name;
+  bool ok = true;
+  const std::string base = child_path(key);
+  if (params.IsDefined()) {
+    std::vector<std::string> param_names{"name"};
+    for (const auto& p : *spec) param_names.push_back(p.name);
+    for (const auto& kv : params) {
+      const std::string pname = kv.first.as<std::string>();
+      if (pname == "name") continue;
+      const ParamSpec* ps = nullptr;
+      for (const auto& p : *spec) {
+        if (p.name == pname) ps = &p;
+      }
+      if (!ps) {
+        error_at(kv.first, base + "." + pname,
+                 "unknown parameter of " + family + " '" + name + "'; " +
+                     suggestion_text(pname, param_names, "valid keys"));
+        ok = false;
+        continue;
+      }
+      ParamValue v;
+      std::string err;
+      if (ps->type == ParamType::kNumberList && kv.second.IsSequence()) {
+        std::vector<double> list;
+        for (const auto& item : kv.second) {
+          char* end = nullptr;
+          const std::string t = item.Scalar();
+          const double d = std::strtod(t.c_str(), &end);
+          if (t.empty() || *end != '\0') err = "expected a list of numbers, got '" + t + "'";
+          list.push_back(d);
+        }
+        v = list;
+      } else if (kv.second.IsScalar()) {
+        v = param_from_text(*ps, kv.second.Scalar(), err);
+      } else {
+        err = "expected " + ps->type_text();
+      }
+      if (!err.empty()) {
+        error_at(kv.second, base + "." + pname, err);
+        ok = false;
+        continue;
+      }
+      cfg.params.set(pname, std::move(v));
+    }
+  }
+  for (const auto& problem : complete_params(*spec, cfg.params)) {
+    const YAML::Node at = params.IsDefined() && params[problem.param] ? params[problem.param] : n;
+    error_at(at, base + "." + problem.param, problem.message);
+    ok = false;
+  }
+  if (!ok) return false;
+  out = std::move(cfg);
+  return true;
+}
+
+void MapReader::finish() {
+  if (!valid_) return;
+  std::vector<std::string> unique;
+  for (const auto& k : known_) {
+    if (std::find(unique.begin(), unique.end(), k) == unique.end()) unique.push_back(k);
+  }
+  known_ = unique;
+  for (const auto& kv : node_) {
+    const std::string key = kv.first.as<std::string>();
+    bool known = false;
+    for (const auto& k : known_) known = known || k == key;
+    if (!known) {
+      error_at(kv.first, child_path(key), "unknown key; " + suggestion_text(key, known_, "valid keys"));
+    }
+  }
+}
+
+}  // namespace moesim

@@ -1,0 +1,151 @@
+#include "sim/instance.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace moesim {
+
+Instance::Instance(int index, std::shared_ptr<const StepCostCalculator> target,
+                   std::unique_ptr<Scheduler> scheduler, KvCache kv, SpeculationSetup spec)
+    : index_(index),
+      target_(std::move(target)),
+      scheduler_(std::move(scheduler)),
+      kv_(kv),
+      spec_(std::move(spec)) {}
+
+void Instance::enqueue(Sequence* s) {
+  s->instance = index_;
+  waiting_.push_back(s);
+}
+
+const std::vector<double>& Instance::acceptance_for(int gamma) {
+  auto it = acceptance_cache_.find(gamma);
+  if (it == acceptance_cache_.end()) {
+    it = acceptance_cache_.emplace(gamma, spec_.acceptance->accepted_distribution(gamma)).first;
+  }
+  return it->second;
+}
+
+bool Instance::start_step(Seconds now, bool more_arrivals) {
+  if (busy_) return true;
+  plan_.clear();
+  SchedulerView view{waiting_, running_, kv_, std::int64_t(spec_.gamma) + 1, more_arrivals,
+                     admissions_};
+  scheduler_->plan(view, plan_);
+  preemptions_ += std::int64_t(plan_.preempted.size());
+  if (plan_.items.empty()) return false;
+  record_ = StepRecord{};
+  record_.instance = index_;
+  record_.start = now;
+  record_.duration = price_step();
+  busy_ = true;
+  step_end_ = now + record_.duration;
+  return true;
+}
+
+Seconds Instance::price_step() {
+  BatchShape batch, decode_q1, decode_plain;
+  for (const StepItem& it : plan_.items) {
+    const Sequence& s = *it.seq;
+    if (it.prefill) {
+      batch.add_prefill(it.q, s.context, it.q == s.to_prefill);
+      record_.prefill_tokens += it.q;
+    } else {
+      batch.add_decode(it.q, s.context);
+      decode_q1.add_decode(1, s.context);
+      record_.decode_sequences += 1;
+    }
+  }
+  record_.sequences = std::int64_t(plan_.items.size());
+  record_.tokens = batch.tokens;
+  const StepCost cost = target_->evaluate(batch);
+  Seconds total = cost.total;
+  for (const auto& p : cost.ops) {
+    const Seconds t = p.total();
+    if (p.op.collective != Collective::kNone) record_.communication += t;
+    else if (p.op.op_class == OpClass::kAttention || std::strncmp(p.op.name, "attn", 4) == 0)
+      record_.attention += t;
+    else if (p.op.op_class == OpClass::kGroupedGemm) record_.experts += t;
+    else if (std::strcmp(p.op.name, op_names::kDenseFfn) == 0 ||
+             std::strcmp(p.op.name, op_names::kSharedExperts) == 0 ||
+             std::strcmp(p.op.name, op_names::kRouter) == 0)
+      record_.ffn += t;
+    else record_.other += t;
+  }
+  if (spec_.gamma > 0 && decode_q1.sequences > 0) {
+    const DraftInputs in{decode_q1, spec_.gamma, *target_, spec_.draft.get()};
+    record_.draft = spec_.method->draft_time(in);
+    const Op rej = rejection_sampling_op(target_->model(), decode_q1, spec_.gamma,
+                                         target_->parallel().tp);
+    record_.draft += target_->price(rej).time;
+    total += record_.draft;
+    // Target efficiency at this batch: decoding the same sequences one token each, alone.
+    BatchShape verify_only;
+    for (const StepItem& it : plan_.items) {
+      if (!it.prefill) verify_only.add_decode(it.q, it.seq->context);
+    }
+    record_.target_efficiency = target_->time(decode_q1) / target_->time(verify_only);
+  }
+  return total;
+}
+
+void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished) {
+  busy_ = false;
+  itl_samples_.clear();
+  for (const StepItem& it : plan_.items) {
+    Sequence& s = *it.seq;
+    std::int64_t emitted = 0;
+    if (it.prefill) {
+      s.context += it.q;
+      s.to_prefill -= it.q;
+      if (s.to_prefill == 0) emitted = 1;  // the last chunk yields the next token
+    } else if (spec_.gamma > 0) {
+      const int drafted = int(it.q) - 1;
+      const int accepted = drafted > 0 ? AcceptanceModel::sample(acceptance_for(drafted), s.rng) : 0;
+      s.spec_rounds += 1;
+      s.accepted_drafts += accepted;
+      emitted = accepted + 1;
+      s.context += 1 + accepted;
+    } else {
+      s.context += 1;
+      emitted = 1;
+    }
+    emitted = std::min(emitted, s.remaining_output());
+    if (emitted > 0) {
+      if (s.first_token.value() < 0) s.first_token = now;
+      else {
+        const double gap = (now - s.last_token).value();
+        s.max_itl = std::max(s.max_itl, gap);
+        itl_samples_.push_back(gap);
+      }
+      s.last_token = now;
+      s.generated += emitted;
+      record_.emitted_tokens += emitted;
+    }
+    if (s.remaining_output() <= 0) {
+      s.finish = now;
+      kv_.release(s);
+      running_.erase(std::find(running_.begin(), running_.end(), &s));
+      finished.push_back(&s);
+    }
+  }
+  record_.kv_blocks_used = kv_.used();
+}
+
+std::int64_t Instance::outstanding_tokens() const {
+  std::int64_t t = 0;
+  for (const Sequence* s : waiting_) t += s->to_prefill + s->remaining_output();
+  for (const Sequence* s : running_) t += s->to_prefill + s->remaining_output();
+  return t;
+}
+
+void Instance::drop_unrunnable(std::vector<Sequence*>& rejected) {
+  if (busy_ || !running_.empty()) return;
+  while (!waiting_.empty()) {
+    Sequence* s = waiting_.front();
+    waiting_.pop_front();
+    rejected.push_back(s);
+  }
+}
+
+}  // namespace moesim

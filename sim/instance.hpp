@@ -1,0 +1,88 @@
+// One serving instance (a TP/EP/DP group of devices running one model copy): queues, KV cache,
+// scheduler, and the arithmetic of starting and finishing a step. No SimGrid here: the
+// simulation drives it with the clock.
+#pragma once
+
+#include <deque>
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "models/acceptance_model.hpp"
+#include "models/speculation_model.hpp"
+#include "sim/scheduler.hpp"
+
+namespace moesim {
+
+struct SpeculationSetup {
+  int gamma = 0;  // 0: speculation off
+  std::shared_ptr<const SpeculationModel> method;
+  std::shared_ptr<const AcceptanceModel> acceptance;
+  std::shared_ptr<const StepCostCalculator> draft;  // draft model, when the method uses one
+};
+
+// What a finished step reports (one row of steps.csv).
+struct StepRecord {
+  int instance = 0;
+  Seconds start{0};
+  Seconds duration{0};
+  std::int64_t sequences = 0;
+  std::int64_t decode_sequences = 0;
+  std::int64_t prefill_tokens = 0;
+  std::int64_t tokens = 0;          // computed tokens (T)
+  std::int64_t emitted_tokens = 0;  // output tokens produced
+  std::int64_t kv_blocks_used = 0;
+  Seconds attention{0}, ffn{0}, experts{0}, communication{0}, other{0}, draft{0};
+  double target_efficiency = 0;  // T(B,1)/T(B,gamma+1) of this step's decodes (0 if none)
+};
+
+class Instance {
+ public:
+  Instance(int index, std::shared_ptr<const StepCostCalculator> target,
+           std::unique_ptr<Scheduler> scheduler, KvCache kv, SpeculationSetup spec);
+
+  void enqueue(Sequence* s);
+  // Plans the next step; returns false (idle) when there is nothing to run.
+  bool start_step(Seconds now, bool more_arrivals);
+  // Applies the running step at its end; returns sequences that finished (their KV released).
+  // `rejected` receives waiting sequences dropped because they can never be admitted.
+  void finish_step(Seconds now, std::vector<Sequence*>& finished);
+  // Drops waiting sequences that can never run (no arrivals left, nothing running).
+  void drop_unrunnable(std::vector<Sequence*>& rejected);
+
+  [[nodiscard]] bool busy() const { return busy_; }
+  [[nodiscard]] Seconds step_end() const { return step_end_; }
+  [[nodiscard]] const StepRecord& last_step() const { return record_; }
+  [[nodiscard]] int index() const { return index_; }
+  [[nodiscard]] const KvCache& kv() const { return kv_; }
+  // Prompt tokens still to prefill plus output tokens still to generate, over all sequences.
+  [[nodiscard]] std::int64_t outstanding_tokens() const;
+  // Inter-token gaps (seconds) of the last finished step, one per emission after the first.
+  [[nodiscard]] const std::vector<double>& itl_samples() const { return itl_samples_; }
+  [[nodiscard]] std::int64_t sequences() const {
+    return std::int64_t(waiting_.size() + running_.size());
+  }
+  [[nodiscard]] std::int64_t preemptions() const { return preemptions_; }
+
+ private:
+  Seconds price_step();
+  const std::vector<double>& acceptance_for(int gamma);
+
+  int index_;
+  std::shared_ptr<const StepCostCalculator> target_;
+  std::unique_ptr<Scheduler> scheduler_;
+  KvCache kv_;
+  SpeculationSetup spec_;
+  std::deque<Sequence*> waiting_;
+  std::vector<Sequence*> running_;
+  std::int64_t admissions_ = 0;
+  std::vector<double> itl_samples_;
+  std::int64_t preemptions_ = 0;
+  StepPlan plan_;
+  StepRecord record_;
+  bool busy_ = false;
+  Seconds step_end_{0};
+  std::map<int, std::vector<double>> acceptance_cache_;
+};
+
+}  // namespace moesim

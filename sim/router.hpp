@@ -1,0 +1,28 @@
+// Router plug-ins: which data-parallel instance receives an arriving request.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "models/registry.hpp"
+#include "workloads/request.hpp"
+
+namespace moesim {
+
+struct InstanceLoad {
+  std::int64_t outstanding_tokens = 0;  // prompt tokens to prefill + output tokens to generate
+  std::int64_t sequences = 0;           // waiting + running
+  double kv_utilization = 0;            // used / capacity blocks
+};
+
+class Router {
+ public:
+  virtual ~Router() = default;
+  // Index into `loads`; ties resolve to the lowest index.
+  virtual int choose(const Request& r, const std::vector<InstanceLoad>& loads) = 0;
+};
+
+using RouterRegistry = Registry<Router>;
+[[nodiscard]] const RouterRegistry& routers();
+
+}  // namespace moesim

@@ -1,0 +1,59 @@
+// Built-in routers: round_robin, least_outstanding_tokens, least_kv_usage.
+#include "sim/router.hpp"
+
+namespace moesim {
+namespace {
+
+class RoundRobinRouter final : public Router {
+ public:
+  int choose(const Request&, const std::vector<InstanceLoad>& loads) override {
+    const int i = int(next_ % loads.size());
+    ++next_;
+    return i;
+  }
+
+ private:
+  std::uint64_t next_ = 0;
+};
+
+template <class Key>
+int argmin(const std::vector<InstanceLoad>& loads, Key key) {
+  int best = 0;
+  for (int i = 1; i < int(loads.size()); ++i) {
+    if (key(loads[i]) < key(loads[best])) best = i;
+  }
+  return best;
+}
+
+class LeastTokensRouter final : public Router {
+ public:
+  int choose(const Request&, const std::vector<InstanceLoad>& loads) override {
+    return argmin(loads, [](const InstanceLoad& l) { return l.outstanding_tokens; });
+  }
+};
+
+class LeastKvRouter final : public Router {
+ public:
+  int choose(const Request&, const std::vector<InstanceLoad>& loads) override {
+    return argmin(loads, [](const InstanceLoad& l) { return l.kv_utilization; });
+  }
+};
+
+}  // namespace
+
+const RouterRegistry& routers() {
+  static const RouterRegistry registry = [] {
+    RouterRegistry r("router");
+    r.add({"round_robin", "instances in turn", {},
+           [](const ParamSet&) { return std::make_unique<RoundRobinRouter>(); }});
+    r.add({"least_outstanding_tokens",
+           "the instance with the fewest prompt + output tokens still to process", {},
+           [](const ParamSet&) { return std::make_unique<LeastTokensRouter>(); }});
+    r.add({"least_kv_usage", "the instance with the lowest KV-cache utilisation", {},
+           [](const ParamSet&) { return std::make_unique<LeastKvRouter>(); }});
+    return r;
+  }();
+  return registry;
+}
+
+}  // namespace moesim

@@ -1,0 +1,83 @@
+// Empirical lengths from a CSV with a header (such as ../shared/data/lengths/*.csv): the two
+// named columns of every row are read once into memory, and each sample is a row picked
+// uniformly (one uniform() per sample). Zero output tokens become 1, as in trace readers; a zero
+// prompt or a malformed row is an InputError("PATH:LINE: ...").
+#include <algorithm>
+#include <cmath>
+
+#include "models/errors.hpp"
+#include "workloads/plugin_params.hpp"
+#include "workloads/request_source.hpp"
+#include "workloads/text_input.hpp"
+
+namespace moesim {
+namespace {
+
+class FileLengths final : public LengthDistribution {
+ public:
+  FileLengths(const std::string& path, const std::string& prompt_col,
+              const std::string& output_col) {
+    LineReader in(path);
+    std::string line;
+    if (!in.next(line)) throw InputError(path + ": empty file; expected a header row");
+    const auto header = split_csv(line);
+    const std::size_t p = column(in, header, prompt_col);
+    const std::size_t o = column(in, header, output_col);
+    while (in.next(line)) {
+      const auto f = split_csv(line);
+      if (f.size() != header.size()) {
+        throw InputError(in.where() + ": expected " + std::to_string(header.size()) +
+                         " fields, got " + std::to_string(f.size()));
+      }
+      const std::int64_t prompt = count(in, f[p], prompt_col);
+      if (prompt < 1) throw InputError(in.where() + ": " + prompt_col + " must be at least 1");
+      rows_.emplace_back(prompt, std::max<std::int64_t>(1, count(in, f[o], output_col)));
+    }
+    if (rows_.empty()) throw InputError(path + ": no rows after the header");
+  }
+
+  std::pair<std::int64_t, std::int64_t> sample(RandomStream& rng) const override {
+    const auto i = std::size_t(std::floor(rng.uniform() * double(rows_.size())));
+    return rows_[i];
+  }
+
+ private:
+  static std::size_t column(const LineReader& in, const std::vector<std::string_view>& header,
+                            const std::string& name) {
+    const int c = find_column(header, name);
+    if (c < 0) {
+      throw InputError(in.where() + ": no column '" + name +
+                       "' (header has: " + join_fields(header) + ")");
+    }
+    return std::size_t(c);
+  }
+
+  static std::int64_t count(const LineReader& in, std::string_view field, const std::string& name) {
+    std::int64_t v = 0;
+    if (!parse_count(field, v)) {
+      throw InputError(in.where() + ": " + name + ": expected a non-negative integer, got '" +
+                       std::string(field) + "'");
+    }
+    return v;
+  }
+
+  std::vector<std::pair<std::int64_t, std::int64_t>> rows_;
+};
+
+}  // namespace
+
+void register_file_lengths(LengthRegistry& r) {
+  r.add({"file",
+         "lengths sampled uniformly from the rows of a CSV (read once into memory)",
+         {required_string_param("path",
+                                "CSV with a header row; the caller resolves a relative "
+                                "path against the scenario's directory"),
+          string_param("prompt_column", "num_prefill_tokens", {}, "column of prompt tokens"),
+          string_param("output_column", "num_decode_tokens", {}, "column of output tokens")},
+         [](const ParamSet& p) {
+           return std::make_unique<FileLengths>(p.text("path"), p.text("prompt_column"),
+                                                p.text("output_column"));
+         }});
+}
+
+}  // namespace moesim

@@ -1,0 +1,102 @@
+#include "workloads/trace_tools.hpp"
+
+#include <google/protobuf/util/delimited_message_util.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <vector>
+
+#include "models/errors.hpp"
+#include "workloads/request_source.hpp"
+#include "workloads/trace.pb.h"
+
+namespace moesim {
+namespace {
+
+std::unique_ptr<RequestSource> open_trace(const std::string& format, const std::string& path) {
+  ParamSet params;
+  params.set("path", path);
+  const SourceContext ctx;  // paths are used as given
+  return request_sources().create(format.empty() ? detect_trace_format(path) : format,
+                                  std::move(params), ctx);
+}
+
+std::int64_t nearest_rank(std::vector<std::int64_t>& v, double p) {
+  const auto rank = std::size_t(std::ceil(p / 100.0 * double(v.size())));
+  const std::size_t k = std::clamp<std::size_t>(rank, 1, v.size()) - 1;
+  std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
+  return v[k];
+}
+
+}  // namespace
+
+std::string detect_trace_format(const std::string& path) {
+  std::string ext = std::filesystem::path(path).extension().string();
+  for (char& c : ext) c = char(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".csv") return "azure";
+  if (ext == ".jsonl") return "mooncake";
+  if (ext == ".pb" || ext == ".moesimtrace") return "protobuf";
+  throw ConfigError(path + ": cannot tell the trace format from the extension '" + ext +
+                    "'; known: .csv (azure), .jsonl (mooncake), .pb or .moesimtrace (protobuf)");
+}
+
+void convert_trace(const std::string& in_format, const std::string& in_path,
+                   const std::string& out_path) {
+  auto source = open_trace(in_format, in_path);
+  const std::string tmp = out_path + ".tmp";
+  try {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw InputError(tmp + ": cannot open file for writing");
+    moesim::trace::Request m;
+    while (auto r = source->next()) {
+      m.Clear();
+      m.set_id(r->id);
+      m.set_arrival_s(r->arrival.value());
+      m.set_prompt_tokens(std::uint64_t(r->prompt_tokens));
+      m.set_output_tokens(std::uint64_t(r->output_tokens));
+      for (std::uint64_t b : r->prefix_blocks) m.add_prefix_blocks(b);
+      if (!google::protobuf::util::SerializeDelimitedToOstream(m, &out)) {
+        throw InputError(tmp + ": write failed");
+      }
+    }
+    out.close();
+    if (!out) throw InputError(tmp + ": write failed");
+    std::filesystem::rename(tmp, out_path);
+  } catch (...) {
+    std::error_code ignored;
+    std::filesystem::remove(tmp, ignored);
+    throw;
+  }
+}
+
+TraceStats trace_stats(const std::string& format, const std::string& path) {
+  auto source = open_trace(format, path);
+  TraceStats s;
+  std::vector<std::int64_t> prompts, outputs;
+  double first = 0.0, last = 0.0, prompt_sum = 0.0, output_sum = 0.0;
+  while (auto r = source->next()) {
+    if (s.requests == 0) first = r->arrival.value();
+    last = r->arrival.value();
+    ++s.requests;
+    prompts.push_back(r->prompt_tokens);
+    outputs.push_back(r->output_tokens);
+    prompt_sum += double(r->prompt_tokens);
+    output_sum += double(r->output_tokens);
+  }
+  if (s.requests == 0) return s;
+  const double n = double(s.requests);
+  s.duration_s = last - first;
+  s.mean_prompt = prompt_sum / n;
+  s.mean_output = output_sum / n;
+  s.p50_prompt = nearest_rank(prompts, 50);
+  s.p99_prompt = nearest_rank(prompts, 99);
+  s.p50_output = nearest_rank(outputs, 50);
+  s.p99_output = nearest_rank(outputs, 99);
+  s.mean_rate = s.duration_s > 0.0 ? n / s.duration_s : 0.0;
+  return s;
+}
+
+}  // namespace moesim
