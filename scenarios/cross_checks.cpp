@@ -70,11 +70,6 @@ void cross_check(MapReader& root, const Scenario& s) {
                  "ep=" + std::to_string(p.ep) + " does not divide the model's " +
                      std::to_string(m.moe.experts) + " routed experts");
   }
-  if (s.speculative.enabled && s.speculative.gamma < 1) {
-    if (auto sp = root.map("speculative", Req::kOptional))
-      sp->error("gamma", "gamma must be at least 1 when a method is set (remove the section "
-                         "to turn speculation off)");
-  }
   if (s.speculative.draft && s.speculative.draft->heads % p.tp != 0) {
     layout_error(root, "tp", "tp=" + std::to_string(p.tp) + " does not divide the draft model's " +
                                  std::to_string(s.speculative.draft->heads) + " attention heads");

@@ -82,7 +82,8 @@ void read_speculative(MapReader& root, Scenario& s) {
     }
   }
   r->finish();
-  sp.enabled = has_method;
+  // gamma 0 turns speculation off (the same run as without the section).
+  sp.enabled = has_method && sp.gamma > 0;
 }
 
 void read_workload(MapReader& root, Scenario& s) {

@@ -57,6 +57,7 @@ class Driver {
       }
     }
     totals_.skipped_rows = setup_.source->skipped_rows();
+    totals_.kv_capacity_blocks = setup_.kv_capacity_blocks;
     return totals_;
   }
 

@@ -47,6 +47,7 @@ struct SimulationTotals {
   std::int64_t preemptions = 0;
   std::int64_t steps = 0;
   std::int64_t skipped_rows = 0;
+  std::int64_t kv_capacity_blocks = 0;  // per instance
   double kv_peak_utilization = 0;  // max over instances of peak used / capacity blocks
 };
 
