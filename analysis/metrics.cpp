@@ -16,7 +16,7 @@ MetricsCollector::MetricsCollector(const std::string& dir, bool requests_csv, bo
   if (requests_csv) {
     requests_ = std::make_unique<AtomicFile>(dir + "/requests.csv");
     requests_->out() << "id,instance,arrival_s,first_token_s,finish_s,prompt_tokens,"
-                        "output_tokens,ttft_s,tpot_s,e2e_s,spec_rounds,accepted_tokens,"
+                        "output_tokens,generated_tokens,ttft_s,tpot_s,e2e_s,spec_rounds,accepted_tokens,"
                         "preemptions,status\n";
   }
   if (steps_csv) {
@@ -70,7 +70,7 @@ void MetricsCollector::on_finished(const Sequence& s) {
   if (requests_) {
     requests_->out() << s.req.id << ',' << s.instance << ',' << num(arrival) << ','
                      << num(s.first_token.value()) << ',' << num(s.finish.value()) << ','
-                     << s.req.prompt_tokens << ',' << out << ',' << num(t_first) << ','
+                     << s.req.prompt_tokens << ',' << out << ',' << s.generated << ',' << num(t_first) << ','
                      << (t_tpot >= 0 ? num(t_tpot) : "") << ',' << num(t_e2e) << ','
                      << s.spec_rounds << ',' << s.accepted_drafts << ',' << s.preemptions
                      << ",completed\n";
@@ -80,7 +80,7 @@ void MetricsCollector::on_finished(const Sequence& s) {
 void MetricsCollector::on_rejected(const Sequence& s, const char* reason) {
   if (requests_) {
     requests_->out() << s.req.id << ",," << num(s.req.arrival.value()) << ",,,"
-                     << s.req.prompt_tokens << ',' << s.req.output_tokens << ",,,,0,0,0,"
+                     << s.req.prompt_tokens << ',' << s.req.output_tokens << ",0,,,,0,0,0,"
                      << "rejected: " << reason << '\n';
   }
 }

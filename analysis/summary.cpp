@@ -47,6 +47,7 @@ std::string summary_json(const RunFacts& f, const SimulationTotals& t, const Met
   j.field("mean_batch_size", m.steps > 0 ? m.batch_sum / double(m.steps) : 0.0);
   j.field("kv_capacity_blocks", static_cast<long long>(t.kv_capacity_blocks));
   j.field("kv_peak_utilization", t.kv_peak_utilization);
+  j.field("kv_blocks_in_use_at_end", static_cast<long long>(t.kv_blocks_in_use_at_end));
   j.field("preemptions", static_cast<long long>(t.preemptions));
   if (m.slo.ttft_s || m.slo.tpot_s || m.slo.e2e_s) {
     j.field("slo_attainment", t.requests_completed > 0

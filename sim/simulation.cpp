@@ -50,6 +50,7 @@ class Driver {
     totals_.simulated_time = Seconds(simgrid::s4u::Engine::get_clock());
     for (const auto& inst : instances_) {
       totals_.preemptions += inst->preemptions();
+      totals_.kv_blocks_in_use_at_end += inst->kv().used();
       const double cap = double(inst->kv().capacity());
       if (cap > 0) {
         totals_.kv_peak_utilization =

@@ -31,6 +31,7 @@ struct SimulationSetup {
   std::function<std::unique_ptr<Scheduler>()> make_scheduler;
   std::unique_ptr<Router> router;
   std::int64_t kv_capacity_blocks = 0;  // per instance
+  std::int64_t kv_blocks_in_use_at_end = 0;  // all instances; 0 when every block came back
   int kv_block_size = 16;
   std::int64_t max_model_len = 0;
   SpeculationSetup speculation;
@@ -48,6 +49,7 @@ struct SimulationTotals {
   std::int64_t steps = 0;
   std::int64_t skipped_rows = 0;
   std::int64_t kv_capacity_blocks = 0;  // per instance
+  std::int64_t kv_blocks_in_use_at_end = 0;  // all instances; 0 when every block came back
   double kv_peak_utilization = 0;  // max over instances of peak used / capacity blocks
 };
 

@@ -1,0 +1,111 @@
+// The moesim binary: exit statuses, messages, and the step-cost shapes `moesim cost` shows.
+#include <doctest/doctest.h>
+
+#include <map>
+#include <regex>
+
+#include "tests/test_support.hpp"
+
+using namespace moesim::test;
+
+namespace {
+
+// Target efficiency T(B,1)/T(B,5) from `moesim cost --json` (gamma 4, context 1024, tp 2).
+double efficiency(const std::string& model, int batch) {
+  const auto r = run_moesim("cost --model " + model +
+                            " --hardware h100-sxm --tp 2 --batch " + std::to_string(batch) +
+                            " --q 1 --context 1024 --gamma 4 --alpha 0.8 --draft qwen2-0.5b --json");
+  REQUIRE(r.status == 0);
+  std::smatch m;
+  REQUIRE(std::regex_search(r.output, m, std::regex("\"target_efficiency\": ([0-9.eE+-]+)")));
+  return std::stod(m[1]);
+}
+
+}  // namespace
+
+TEST_CASE("usage errors exit 2 with a suggestion") {
+  auto r = run_moesim("rnu");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("unknown command 'rnu'; did you mean 'run'?") != std::string::npos);
+  r = run_moesim("cost --model llama-3-8b --hardware h100-sxm --batchh 3");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("unknown option '--batchh'; did you mean '--batch'?") != std::string::npos);
+  r = run_moesim("cost --model llama-3-9b --hardware h100-sxm");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("unknown model preset 'llama-3-9b'; did you mean 'llama-3-8b'?") !=
+        std::string::npos);
+}
+
+TEST_CASE("validate: every error of a file at once, exit 2") {
+  const std::string dir = temp_dir("validate");
+  write_text(dir + "/bad.yaml", R"(name: bad
+model:
+  preset: qwen1.5-moe-a2.7b
+  hiden: 4096
+hardware:
+  preset: h100-sxm
+  memory_bandwidth: 3.35
+workload:
+  source: {name: poisson, rate: 2/s, requests: 10}
+)");
+  const auto r = run_moesim("validate " + dir + "/bad.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.output ==
+        dir + "/bad.yaml:4:3: error: model.hiden: unknown key; did you mean 'hidden'? (valid keys: "
+              "preset, name, description, layers, hidden, heads, kv_heads, head_dim, attention, "
+              "mla, ffn_intermediate, ffn_gated, moe, vocab, tie_embeddings, weight_dtype, "
+              "kv_dtype, mtp_layers)\n" +
+            dir + "/bad.yaml:7:21: error: hardware.memory_bandwidth: missing unit: expected a "
+                  "bandwidth such as '3.35TB/s' or '400Gb/s', got '3.35'\n2 error(s)\n");
+  const auto missing = run_moesim("validate " + dir + "/absent.yaml");
+  CHECK(missing.status == 2);
+  CHECK(missing.output == dir + "/absent.yaml: error: cannot open scenario file\n1 error(s)\n");
+}
+
+TEST_CASE("validate accepts every shipped scenario") {
+  const auto r = run_moesim(std::string("validate ") + MOESIM_SOURCE_DIR + "/scenarios/quickstart.yaml");
+  CHECK(r.status == 0);
+}
+
+TEST_CASE("cost --json lists operators with stable names") {
+  const auto r = run_moesim("cost --model qwen2-57b-a14b --hardware h100-sxm --tp 2 --batch 8 --q 1 "
+                            "--context 1024 --json");
+  REQUIRE(r.status == 0);
+  for (const char* key : {"\"step_time_s\"", "\"per_layer_time_s\"", "\"layers\": 28",
+                          "\"activated_experts\"", "\"name\": \"routed_experts\"",
+                          "\"name\": \"shared_experts\"", "\"scope\": \"per_layer\"",
+                          "\"scope\": \"per_step\"", "\"bound\": \"memory\""}) {
+    CHECK_MESSAGE(r.output.find(key) != std::string::npos, key);
+  }
+}
+
+// MoESD (arXiv 2505.19645): for a sparse MoE, verifying gamma+1 tokens is expensive at batch 1
+// (new experts are loaded), nearly free at medium batch (all experts already loaded, expert GEMMs
+// memory-bound) and expensive again at large batch (compute-bound). A dense model is most
+// efficient at batch 1 and falls below the MoE at medium batch. Here from the cost model alone.
+TEST_CASE("MoESD shape of target efficiency from the cost model") {
+  std::map<int, double> moe, dense;
+  for (int b : {1, 4, 16, 32, 64, 256}) {
+    moe[b] = efficiency("qwen2-57b-a14b", b);
+    dense[b] = efficiency("llama-3-8b", b);
+  }
+  CHECK(moe[1] < 0.6);              // low at batch 1
+  CHECK(moe[32] > 0.9);             // near 1 at medium batch
+  CHECK(moe[32] > moe[1] + 0.3);    // rises
+  CHECK(moe[256] < moe[32] - 0.2);  // falls again at large batch
+  for (int b : {4, 16, 32, 64, 256}) CHECK(dense[1] >= dense[b]);  // dense: highest at batch 1
+  CHECK(dense[1] > 0.95);
+  CHECK(dense[32] < moe[32]);  // below the MoE at medium batch
+  CHECK(dense[64] < moe[64]);
+}
+
+TEST_CASE("describe lists presets and plug-ins") {
+  auto r = run_moesim("describe models");
+  CHECK(r.status == 0);
+  CHECK(r.output.find("pangu-pro-moe-72b") != std::string::npos);
+  r = run_moesim("describe hardware");
+  CHECK(r.output.find("ascend-910c") != std::string::npos);
+  r = run_moesim("describe plugins");
+  CHECK(r.output.find("max_num_batched_tokens") != std::string::npos);
+  CHECK(r.output.find("union_factor") != std::string::npos);
+}
