@@ -76,7 +76,8 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
       os << buf;
     }
   }
-  os << "\n  results in " << out_dir << "/ (summary.json, requests.csv, steps.csv, "
+  os << "\n  results in " << out_dir << "/ (summary.json, "
+     << (s.output.requests_csv ? "requests.csv, " : "") << (s.output.steps_csv ? "steps.csv, " : "")
      << "scenario.resolved.yaml)\n";
 }
 

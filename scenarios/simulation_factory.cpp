@@ -57,12 +57,9 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
       sp.draft = make_calculator(s, *s.speculative.draft, dp);
     }
   }
-  // Workload: relative file paths resolve against the scenario's folder.
-  PluginConfig src = s.workload.source;
-  if (src.params.has("path")) {
-    std::filesystem::path p(src.params.text("path"));
-    if (p.is_relative()) src.params.set("path", (std::filesystem::path(s.workload.base_dir) / p).string());
-  }
+  // Workload: relative file paths resolve against the scenario's folder (trace sources do it
+  // themselves from the context's base_dir; length files are resolved here).
+  const PluginConfig& src = s.workload.source;
   PluginConfig len = s.workload.lengths;
   if (len.params.has("path")) {
     std::filesystem::path p(len.params.text("path"));

@@ -30,7 +30,7 @@ std::string errors_of(const std::string& text, const std::vector<std::string>& s
 }  // namespace
 
 TEST_CASE("every catalog preset loads without a diagnostic") {
-  CHECK(catalog_names(CatalogKind::kModels).size() == 14);
+  CHECK(catalog_names(CatalogKind::kModels).size() == 15);
   CHECK(catalog_names(CatalogKind::kHardware).size() == 14);
   for (const auto& n : catalog_names(CatalogKind::kModels)) CHECK_NOTHROW((void)load_model_preset(n));
   for (const auto& n : catalog_names(CatalogKind::kHardware))
