@@ -1,5 +1,6 @@
 #include "analysis/json_writer.hpp"
 
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -31,11 +32,9 @@ std::string JsonWriter::escape(const std::string& s) {
 std::string JsonWriter::number(double v) {
   if (!std::isfinite(v)) return "null";
   char buf[32];
-  for (int prec = 1; prec <= 17; ++prec) {
-    std::snprintf(buf, sizeof buf, "%.*g", prec, v);
-    if (std::strtod(buf, nullptr) == v) break;
-  }
-  return buf;
+  // Shortest text that reads back to the same double (deterministic across runs).
+  const auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
 }
 
 void JsonWriter::newline() {

@@ -11,11 +11,13 @@ class CorrelatedRouting final : public RoutingModel {
  public:
   explicit CorrelatedRouting(double u) : union_factor_(u) {}
   ExpertLoad load(double tokens, const MoeDims& moe, int ep) const override {
-    const std::vector<double> pi(moe.experts, double(moe.top_k) / moe.experts);
-    const auto place = contiguous_placement(moe.experts, ep);
+    const RoutingTables& t = cache_.get(moe, ep, [&] {
+      return RoutingTables{std::vector<double>(moe.experts, double(moe.top_k) / moe.experts),
+                           contiguous_placement(moe.experts, ep)};
+    });
     const double t_eff = tokens <= 1 ? tokens : 1.0 + (tokens - 1.0) * union_factor_;
-    ExpertLoad act = popularity_load(pi, place, ep, t_eff, moe.top_k);
-    const ExpertLoad work = popularity_load(pi, place, ep, tokens, moe.top_k);
+    ExpertLoad act = popularity_load(t, ep, t_eff, moe.top_k);
+    const ExpertLoad work = popularity_load(t, ep, tokens, moe.top_k);
     act.mean_device_assignments = work.mean_device_assignments;
     act.max_device_assignments = work.max_device_assignments;
     return act;
@@ -23,6 +25,7 @@ class CorrelatedRouting final : public RoutingModel {
 
  private:
   double union_factor_;
+  RoutingTableCache cache_;
 };
 }  // namespace
 

@@ -16,15 +16,20 @@ class GroupedRouting final : public RoutingModel {
       throw ConfigError("grouped routing needs top_k and experts divisible by the number of "
                         "groups (" + std::to_string(groups) + ")");
     }
-    const std::vector<double> pi(moe.experts, double(moe.top_k) / moe.experts);
-    ExpertLoad out = popularity_load(pi, contiguous_placement(moe.experts, ep), ep, tokens,
-                                     moe.top_k);
+    const RoutingTables& t = cache_.get(moe, ep, [&] {
+      return RoutingTables{std::vector<double>(moe.experts, double(moe.top_k) / moe.experts),
+                           contiguous_placement(moe.experts, ep)};
+    });
+    ExpertLoad out = popularity_load(t, ep, tokens, moe.top_k);
     if (groups % ep == 0) {
       // Each rank holds groups/ep whole groups: its token-expert pairs are exactly t*K/ep.
       out.max_device_assignments = out.mean_device_assignments;
     }
     return out;
   }
+
+ private:
+  RoutingTableCache cache_;
 };
 }  // namespace
 

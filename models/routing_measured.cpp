@@ -17,15 +17,18 @@ class MeasuredRouting final : public RoutingModel {
                         " entries but the model has " + std::to_string(moe.experts) +
                         " routed experts");
     }
-    const auto pi = selection_probabilities(freq_, moe.top_k);
-    const auto place = seed_ == 0 ? contiguous_placement(moe.experts, ep)
-                                  : shuffled_placement(moe.experts, ep, seed_);
-    return popularity_load(pi, place, ep, tokens, moe.top_k);
+    const RoutingTables& t = cache_.get(moe, ep, [&] {
+      return RoutingTables{selection_probabilities(freq_, moe.top_k),
+                           seed_ == 0 ? contiguous_placement(moe.experts, ep)
+                                      : shuffled_placement(moe.experts, ep, seed_)};
+    });
+    return popularity_load(t, ep, tokens, moe.top_k);
   }
 
  private:
   std::vector<double> freq_;
   unsigned long long seed_;
+  RoutingTableCache cache_;
 };
 }  // namespace
 

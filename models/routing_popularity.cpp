@@ -32,28 +32,47 @@ double expected_max_standard_normal(int n) {
   return v;
 }
 
+RoutingTables::RoutingTables(std::vector<double> p, std::vector<int> d)
+    : pi(std::move(p)), device_of(std::move(d)) {
+  int ep = 0;
+  for (int dev : device_of) ep = std::max(ep, dev + 1);
+  runs.assign(ep, {});
+  for (std::size_t j = 0; j < pi.size(); ++j) {
+    auto& r = runs[device_of[j]];
+    if (!r.empty() && r.back().first == pi[j]) r.back().second += 1;
+    else r.emplace_back(pi[j], 1);
+  }
+}
+
 ExpertLoad popularity_load(const std::vector<double>& pi, const std::vector<int>& device_of,
                            int ep, double tokens, int top_k) {
-  const int experts = int(pi.size());
-  std::vector<double> act(ep, 0), act_var(ep, 0), asg(ep, 0), asg_var(ep, 0), local(ep, 0);
+  return popularity_load(RoutingTables(pi, device_of), ep, tokens, top_k);
+}
+
+ExpertLoad popularity_load(const RoutingTables& t, int ep, double tokens, int top_k) {
   ExpertLoad out;
-  for (int j = 0; j < experts; ++j) {
-    const double p = 1.0 - std::pow(1.0 - std::min(pi[j], 1.0), tokens);
-    const int d = device_of[j];
-    act[d] += p;
-    act_var[d] += p * (1 - p);
-    asg[d] += tokens * pi[j];
-    asg_var[d] += tokens * pi[j] * (1 - std::min(pi[j], 1.0));
-    local[d] += 1;
-    out.activated_experts += p;
-  }
   const double z = expected_max_standard_normal(ep);
-  for (int d = 0; d < ep; ++d) {
-    out.mean_device_activated += act[d] / ep;
-    out.mean_device_assignments += asg[d] / ep;
-    const double max_act = std::min(local[d], act[d] + z * std::sqrt(act_var[d]));
-    const double cap = tokens * std::min<double>(top_k, local[d]);
-    const double max_asg = std::min(cap, asg[d] + z * std::sqrt(asg_var[d]));
+  double last_pi = -1.0, last_p = 0.0;  // consecutive runs often share pi
+  for (int d = 0; d < ep && d < int(t.runs.size()); ++d) {
+    double act = 0, act_var = 0, asg = 0, asg_var = 0, local = 0;
+    for (const auto& [pi, count] : t.runs[d]) {
+      if (pi != last_pi) {
+        last_pi = pi;
+        last_p = 1.0 - std::pow(1.0 - std::min(pi, 1.0), tokens);
+      }
+      const double p = last_p, n = count;
+      act += n * p;
+      act_var += n * p * (1 - p);
+      asg += n * tokens * pi;
+      asg_var += n * tokens * pi * (1 - std::min(pi, 1.0));
+      local += n;
+    }
+    out.activated_experts += act;
+    out.mean_device_activated += act / ep;
+    out.mean_device_assignments += asg / ep;
+    const double max_act = std::min(local, act + z * std::sqrt(act_var));
+    const double cap = tokens * std::min<double>(top_k, local);
+    const double max_asg = std::min(cap, asg + z * std::sqrt(asg_var));
     out.max_device_activated = std::max(out.max_device_activated, max_act);
     out.max_device_assignments = std::max(out.max_device_assignments, max_asg);
   }

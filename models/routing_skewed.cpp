@@ -10,13 +10,17 @@ class SkewedRouting final : public RoutingModel {
  public:
   SkewedRouting(double exponent, unsigned long long seed) : exponent_(exponent), seed_(seed) {}
   ExpertLoad load(double tokens, const MoeDims& moe, int ep) const override {
-    std::vector<double> w(moe.experts);
-    for (int j = 0; j < moe.experts; ++j) w[j] = 1.0 / std::pow(double(j + 1), exponent_);
-    const auto pi = selection_probabilities(std::move(w), moe.top_k);
-    return popularity_load(pi, shuffled_placement(moe.experts, ep, seed_), ep, tokens, moe.top_k);
+    const RoutingTables& t = cache_.get(moe, ep, [&] {
+      std::vector<double> w(moe.experts);
+      for (int j = 0; j < moe.experts; ++j) w[j] = 1.0 / std::pow(double(j + 1), exponent_);
+      return RoutingTables{selection_probabilities(std::move(w), moe.top_k),
+                           shuffled_placement(moe.experts, ep, seed_)};
+    });
+    return popularity_load(t, ep, tokens, moe.top_k);
   }
 
  private:
+  RoutingTableCache cache_;
   double exponent_;
   unsigned long long seed_;
 };

@@ -13,9 +13,15 @@ namespace {
 class UniformRouting final : public RoutingModel {
  public:
   ExpertLoad load(double tokens, const MoeDims& moe, int ep) const override {
-    const std::vector<double> pi(moe.experts, double(moe.top_k) / moe.experts);
-    return popularity_load(pi, contiguous_placement(moe.experts, ep), ep, tokens, moe.top_k);
+    const RoutingTables& t = cache_.get(moe, ep, [&] {
+      return RoutingTables{std::vector<double>(moe.experts, double(moe.top_k) / moe.experts),
+                           contiguous_placement(moe.experts, ep)};
+    });
+    return popularity_load(t, ep, tokens, moe.top_k);
   }
+
+ private:
+  RoutingTableCache cache_;
 };
 }  // namespace
 

@@ -90,7 +90,7 @@ TEST_CASE("roofline: memory-bound below the crossover M*, compute-bound above") 
         rel(2.0 * roofline_time(gemm_op(1024), hw).time.value()));
 }
 
-TEST_CASE("roofline: efficiencies scale the rates; launch overhead adds") {
+TEST_CASE("roofline: efficiencies scale the rates - launch overhead adds") {
   Hardware hw = ideal_hardware();
   hw.efficiency.gemm_memory = 0.8;
   hw.launch_overhead = Seconds(3e-6);
@@ -204,7 +204,7 @@ TEST_CASE("ring all-reduce: 2(n-1)/n * S/(bw*eta) + 2(n-1) * latency") {
         rel(7.0 / 8 * s / 320e9 + 7 * 2e-6));
 }
 
-TEST_CASE("all-to-all: S/(bw*eta) + latency inside a domain; scale-out beyond it") {
+TEST_CASE("all-to-all: S/(bw*eta) + latency inside a domain - scale-out beyond it") {
   const LinkCollectiveModel model(link_hardware(), 8);
   const double s = 8.0 * 1048576;  // bytes one device sends to its peers
   const Seconds inside = model.time(collective(Collective::kAllToAll, s, 8));

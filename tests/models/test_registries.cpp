@@ -155,7 +155,7 @@ TEST_CASE("param_from_text parses quantities with mandatory units") {
   CHECK(std::get<std::vector<double>>(l) == std::vector<double>{0.9, 0.8, 0.7});
 }
 
-TEST_CASE("RandomStream: same (seed, name) gives the same sequence; names are independent") {
+TEST_CASE("RandomStream: same (seed, name) gives the same sequence - names are independent") {
   RandomStream a(1234, "routing"), b(1234, "routing"), c(1234, "arrivals"), d(1235, "routing");
   bool differs_by_name = false, differs_by_seed = false;
   for (int i = 0; i < 100; ++i) {

@@ -62,7 +62,7 @@ TEST_CASE("uniform_activated_experts: MoESD's N(t) for E=64, K=8") {
   CHECK(uniform_activated_experts(1e6, 64, 8) == doctest::Approx(64.0));
 }
 
-TEST_CASE("uniform routing model: activated experts equal N(t); pairs are t*K") {
+TEST_CASE("uniform routing model: activated experts equal N(t) - pairs are t*K") {
   const auto uniform = make("uniform");
   const MoeDims m = moe(64, 8);
   for (double t : {1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 100.0, 1000.0}) {

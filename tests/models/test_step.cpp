@@ -194,7 +194,7 @@ TEST_CASE("EP = 1 with TP = 1 has no communication ops") {
   CHECK_FALSE(has_op(s, op_names::kTpAttn));
 }
 
-TEST_CASE("TP > 1 adds all-reduces; EP > 1 adds dispatch and combine") {
+TEST_CASE("TP > 1 adds all-reduces - EP > 1 adds dispatch and combine") {
   Parallel tp2;
   tp2.tp = 2;
   const StepCost t = calculator(small_moe(), hardware(), tp2).evaluate(BatchShape::decode(32, 1, 1024));

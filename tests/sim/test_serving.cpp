@@ -77,7 +77,7 @@ std::string with_gamma(int gamma) {
 
 }  // namespace
 
-TEST_CASE("same seed: byte-identical outputs; another seed: different") {
+TEST_CASE("same seed: byte-identical outputs - another seed: different") {
   const std::string a = run("det-a", with_gamma(3));
   const std::string b = run("det-b", with_gamma(3));
   for (const char* f : {"/requests.csv", "/steps.csv", "/scenario.resolved.yaml"}) {
@@ -89,7 +89,7 @@ TEST_CASE("same seed: byte-identical outputs; another seed: different") {
   CHECK(read_text(a + "/requests.csv") != read_text(c + "/requests.csv"));
 }
 
-TEST_CASE("every request completes once with its output length; causality") {
+TEST_CASE("every request completes once with its output length - causality") {
   const std::string out = run("conserve", with_gamma(3));
   const auto rows = read_csv(out + "/requests.csv");
   CHECK(rows.size() == 120);
@@ -107,16 +107,19 @@ TEST_CASE("every request completes once with its output length; causality") {
   CHECK(summary_number(out, "requests_completed") == 120);
 }
 
-TEST_CASE("KV blocks never exceed capacity and all return; preemption under pressure") {
-  // A cache squeezed to a few thousand blocks forces preemptions.
+TEST_CASE("KV blocks never exceed capacity and all return - preemption under pressure") {
+  // About 1,000 blocks (16k tokens) for up to 128 sequences of ~360 tokens forces preemptions.
   const std::string out = run("kv", kScenario,
-                              "--set serving.memory_utilization=0.41 "
-                              "--set workload.source.rate=40/s");
+                              "--set serving.memory_utilization=0.40 "
+                              "--set serving.max_model_len=4096 "
+                              "--set serving.scheduler.max_num_seqs=128 "
+                              "--set workload.source.rate=60/s");
   const double cap = summary_number(out, "kv_capacity_blocks");
   CHECK(cap > 0);
   for (const auto& s : read_csv(out + "/steps.csv")) CHECK(std::stod(s.at("kv_blocks_used")) <= cap);
   CHECK(summary_number(out, "kv_blocks_in_use_at_end") == 0);
   CHECK(summary_number(out, "kv_peak_utilization") <= 1.0);
+  CHECK(summary_number(out, "preemptions") > 0);
   CHECK(summary_number(out, "requests_completed") == 120);
 }
 
