@@ -16,8 +16,9 @@ MetricsCollector::MetricsCollector(const std::string& dir, bool requests_csv, bo
   if (requests_csv) {
     requests_ = std::make_unique<AtomicFile>(dir + "/requests.csv");
     requests_->out() << "id,instance,arrival_s,first_token_s,finish_s,prompt_tokens,"
-                        "output_tokens,generated_tokens,ttft_s,tpot_s,e2e_s,spec_rounds,accepted_tokens,"
-                        "preemptions,status\n";
+                        "output_tokens,generated_tokens,ttft_s,tpot_s,e2e_s,queue_s,prefill_s,kv_transfer_s,"
+                        "first_decode_s,prefix_hit_tokens,spec_rounds,accepted_tokens,preemptions,"
+                        "status\n";
   }
   if (steps_csv) {
     steps_ = std::make_unique<AtomicFile>(dir + "/steps.csv");
@@ -56,6 +57,16 @@ void MetricsCollector::on_finished(const Sequence& s) {
   const double t_e2e = s.finish.value() - arrival;
   const std::int64_t out = s.req.output_tokens;
   const double t_tpot = out > 1 ? (s.finish - s.first_token).value() / double(out - 1) : -1.0;
+  const double start = s.prefill_start.value() >= 0 ? s.prefill_start.value() : arrival;
+  const double pend = s.prefill_end.value() >= 0 ? s.prefill_end.value() : s.first_token.value();
+  const double kv = s.kv_arrival.value() >= 0 ? s.kv_arrival.value() : pend;
+  const double t_queue = start - arrival, t_prefill = pend - start, t_kv = kv - pend;
+  const double t_decode = s.first_token.value() - kv;
+  ttft_queue_sum += t_queue;
+  ttft_prefill_sum += t_prefill;
+  ttft_kv_sum += t_kv;
+  ttft_decode_sum += t_decode;
+  prefix_hit_tokens += s.prefix_hit_tokens;
   ttft.push_back(t_first);
   e2e.push_back(t_e2e);
   if (t_tpot >= 0) tpot.push_back(t_tpot);
@@ -72,7 +83,8 @@ void MetricsCollector::on_finished(const Sequence& s) {
                      << num(s.first_token.value()) << ',' << num(s.finish.value()) << ','
                      << s.req.prompt_tokens << ',' << out << ',' << s.generated << ',' << num(t_first) << ','
                      << (t_tpot >= 0 ? num(t_tpot) : "") << ',' << num(t_e2e) << ','
-                     << s.spec_rounds << ',' << s.accepted_drafts << ',' << s.preemptions
+                     << num(t_queue) << ',' << num(t_prefill) << ',' << num(t_kv) << ','
+                     << num(t_decode) << ',' << s.prefix_hit_tokens << ',' << s.spec_rounds << ',' << s.accepted_drafts << ',' << s.preemptions
                      << ",completed\n";
   }
 }
@@ -80,7 +92,7 @@ void MetricsCollector::on_finished(const Sequence& s) {
 void MetricsCollector::on_rejected(const Sequence& s, const char* reason) {
   if (requests_) {
     requests_->out() << s.req.id << ",," << num(s.req.arrival.value()) << ",,,"
-                     << s.req.prompt_tokens << ',' << s.req.output_tokens << ",0,,,,0,0,0,"
+                     << s.req.prompt_tokens << ',' << s.req.output_tokens << ",0,,,,,,,,0,0,0,0,"
                      << "rejected: " << reason << '\n';
   }
 }

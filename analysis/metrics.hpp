@@ -32,6 +32,10 @@ class MetricsCollector final : public SimObserver {
 
   // Samples and totals for the summary.
   std::vector<double> ttft, tpot, itl, e2e;
+  // TTFT split: queueing (arrival -> first prefill chunk), prefill (-> prompt done), KV transfer
+  // (-> KV on the decode instance; 0 when colocated), first decode (-> first token delivered).
+  double ttft_queue_sum = 0, ttft_prefill_sum = 0, ttft_kv_sum = 0, ttft_decode_sum = 0;
+  std::int64_t prefix_hit_tokens = 0;
   std::int64_t input_tokens = 0, output_tokens = 0;
   std::int64_t slo_met = 0;
   double batch_sum = 0;  // sum over steps of sequences in the step

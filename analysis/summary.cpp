@@ -1,5 +1,7 @@
 #include "analysis/summary.hpp"
 
+#include <algorithm>
+
 #include "analysis/json_writer.hpp"
 
 namespace moesim {
@@ -43,6 +45,27 @@ std::string summary_json(const RunFacts& f, const SimulationTotals& t, const Met
   distribution(j, "tpot_s", m.tpot);
   distribution(j, "itl_s", m.itl);
   distribution(j, "e2e_s", m.e2e);
+  const double n = double(std::max<std::int64_t>(1, t.requests_completed));
+  j.key("ttft_breakdown_mean_s").begin_object();
+  j.field("queueing", m.ttft_queue_sum / n).field("prefill", m.ttft_prefill_sum / n);
+  j.field("kv_transfer", m.ttft_kv_sum / n).field("first_decode", m.ttft_decode_sum / n);
+  j.end_object();
+  if (t.kv_transfers > 0) {
+    j.key("kv_transfer").begin_object();
+    j.field("transfers", static_cast<long long>(t.kv_transfers));
+    j.field("bytes", t.kv_transfer_bytes);
+    distribution(j, "time_s", t.kv_transfer_s);
+    j.field("max_link_utilization", t.max_link_utilization);
+    j.end_object();
+  }
+  if (t.prefix_blocks_total > 0) {
+    j.key("prefix_cache").begin_object();
+    j.field("blocks_total", static_cast<long long>(t.prefix_blocks_total));
+    j.field("blocks_hit", static_cast<long long>(t.prefix_blocks_hit));
+    j.field("hit_ratio", double(t.prefix_blocks_hit) / double(t.prefix_blocks_total));
+    j.field("prompt_tokens_saved", static_cast<long long>(m.prefix_hit_tokens));
+    j.end_object();
+  }
   j.field("steps", static_cast<long long>(t.steps));
   j.field("mean_batch_size", m.steps > 0 ? m.batch_sum / double(m.steps) : 0.0);
   j.field("kv_capacity_blocks", static_cast<long long>(t.kv_capacity_blocks));

@@ -12,6 +12,7 @@
 #include "scenarios/catalog.hpp"
 #include "sim/router.hpp"
 #include "sim/scheduler.hpp"
+#include "topology/topology_builder.hpp"
 #include "workloads/request_source.hpp"
 
 namespace moesim {
@@ -72,7 +73,8 @@ int cmd_describe(int argc, char** argv) {
     describe_registry(cost_models(), "serving.cost_model");
     describe_registry(routing_models(), "serving.routing");
     describe_registry(schedulers(), "serving.scheduler");
-    describe_registry(routers(), "serving.router");
+    describe_registry(routers(), "serving.router, serving.decode_router");
+    describe_registry(topology_builders(), "cluster.topology");
     describe_registry(speculation_methods(), "speculative.method");
     describe_registry(acceptance_models(), "speculative.acceptance");
     describe_registry(request_sources(), "workload.source");

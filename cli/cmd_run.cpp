@@ -107,7 +107,7 @@ int cmd_run(int argc, char** argv) {
   if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
   metrics.commit();
   RunFacts facts{s.name, s.model.name, s.hardware.name,
-                 s.deployment.replicas * s.deployment.parallel.devices(),
+                 s.deployment.devices(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                  spec ? s.speculative.gamma : 0, spec ? s.speculative.method.name : ""};
   write_file_atomic(out + "/summary.json", summary_json(facts, totals, metrics, baseline));

@@ -12,8 +12,7 @@ int cmd_validate(int argc, char** argv) {
   if (a.positionals().size() != 1) throw UsageError("usage: moesim validate FILE [--set path=value]...");
   const Scenario s = load_scenario_file(a.positionals()[0], a.all("set"));
   std::cout << a.positionals()[0] << ": ok (scenario '" << s.name << "': " << s.model.name
-            << " on " << s.deployment.replicas << " x " << s.deployment.parallel.devices() << " "
-            << s.hardware.name << ")\n";
+            << " on " << s.deployment.devices() << " x " << s.hardware.name << ")\n";
   return 0;
 }
 

@@ -9,5 +9,6 @@ int cmd_cost(int argc, char** argv);
 int cmd_describe(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_trace(int argc, char** argv);
+int cmd_topology(int argc, char** argv);
 
 }  // namespace moesim

@@ -22,7 +22,9 @@ constexpr const char* kUsage =
     "                      price one step operator by operator (see 'moesim cost --help')\n"
     "  describe models|hardware|plugins      list presets and plug-ins with their parameters\n"
     "  trace convert IN OUT | trace stats FILE\n"
-    "                      convert traces to the native protobuf format, or summarise one\n";
+    "                      convert traces to the native protobuf format, or summarise one\n"
+    "  topology describe SCENARIO [--route A,B] [--dot FILE]\n"
+    "                      the cluster graph: links, bisection bandwidth, routes\n";
 
 }  // namespace
 
@@ -39,8 +41,9 @@ int main(int argc, char** argv) {
     if (cmd == "cost") return cmd_cost(argc, argv);
     if (cmd == "describe") return cmd_describe(argc, argv);
     if (cmd == "trace") return cmd_trace(argc, argv);
+    if (cmd == "topology") return cmd_topology(argc, argv);
     std::cerr << "moesim: unknown command '" << cmd << "'; "
-              << suggestion_text(cmd, {"run", "validate", "cost", "describe", "trace"}) << "\n"
+              << suggestion_text(cmd, {"run", "validate", "cost", "describe", "trace", "topology"}) << "\n"
               << kUsage;
     return 2;
   } catch (const ScenarioError& e) {

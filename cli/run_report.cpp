@@ -1,5 +1,6 @@
 #include "cli/run_report.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace moesim {
@@ -26,10 +27,15 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
                       const std::optional<BaselineFacts>& baseline, const std::string& out_dir) {
   char buf[256];
   os << "moesim run: " << s.name << "\n";
-  std::snprintf(buf, sizeof buf, "  %s on %d x %s (%d replica(s), tp %d dp %d ep %d)\n",
-                s.model.name.c_str(), f.devices, s.hardware.name.c_str(), s.deployment.replicas,
-                s.deployment.parallel.tp, s.deployment.parallel.dp, s.deployment.parallel.ep);
+  std::snprintf(buf, sizeof buf, "  %s on %d x %s:", s.model.name.c_str(), f.devices,
+                s.hardware.name.c_str());
   os << buf;
+  for (const auto& p : s.deployment.pools) {
+    std::snprintf(buf, sizeof buf, " %s %d x (tp %d dp %d ep %d)", p.role.c_str(), p.replicas,
+                  p.parallel.tp, p.parallel.dp, p.parallel.ep);
+    os << buf;
+  }
+  os << "\n";
   const double sim = t.simulated_time.value();
   const double tput = sim > 0 ? double(m.output_tokens) / sim : 0;
   std::snprintf(buf, sizeof buf,
@@ -51,6 +57,28 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
   row(os, "TPOT", m.tpot);
   row(os, "ITL", m.itl);
   row(os, "E2E", m.e2e);
+  if (!t.kv_transfer_s.empty()) {
+    const DistributionSummary k = summarize(t.kv_transfer_s);
+    std::snprintf(buf, sizeof buf,
+                  "\n  KV transfers %lld: mean %s, p99 %s; busiest link %.0f%% utilised\n",
+                  (long long)t.kv_transfers, ms(k.mean).c_str(), ms(k.p99).c_str(),
+                  100 * t.max_link_utilization);
+    os << buf;
+  }
+  if (t.prefix_blocks_total > 0) {
+    std::snprintf(buf, sizeof buf, "  prefix cache hit ratio %.3f (%lld of %lld blocks)\n",
+                  double(t.prefix_blocks_hit) / double(t.prefix_blocks_total),
+                  (long long)t.prefix_blocks_hit, (long long)t.prefix_blocks_total);
+    os << buf;
+  }
+  {
+    const double n = double(std::max<std::int64_t>(1, t.requests_completed));
+    std::snprintf(buf, sizeof buf,
+                  "  TTFT split (mean): queueing %s, prefill %s, KV transfer %s, first decode %s\n",
+                  ms(m.ttft_queue_sum / n).c_str(), ms(m.ttft_prefill_sum / n).c_str(),
+                  ms(m.ttft_kv_sum / n).c_str(), ms(m.ttft_decode_sum / n).c_str());
+    os << buf;
+  }
   if (m.slo.ttft_s || m.slo.tpot_s || m.slo.e2e_s) {
     std::snprintf(buf, sizeof buf, "\n  SLO attainment %.1f%%\n",
                   t.requests_total ? 100.0 * double(m.slo_met) / double(t.requests_total) : 0.0);

@@ -38,10 +38,13 @@ void register_roofline_cost_model(CostModelRegistry& r) {
          [](const ParamSet&) { return std::make_unique<RooflineCostModel>(); }});
 }
 
+void register_profiled_cost_model(CostModelRegistry& r);  // cost_profiled.cpp
+
 const CostModelRegistry& cost_models() {
   static const CostModelRegistry registry = [] {
     CostModelRegistry r("cost model");
     register_roofline_cost_model(r);
+    register_profiled_cost_model(r);
     return r;
   }();
   return registry;

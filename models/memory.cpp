@@ -13,7 +13,8 @@ Bytes weights_per_device(const ModelArch& m, const Parallel& par, int extra_moe_
   if (m.is_moe()) {
     elems += m.shared_expert_params() * moe_layers / tp;
     elems += m.router_params() * moe_layers;
-    elems += m.expert_params() * m.moe.experts * moe_layers / par.devices();
+    elems += m.expert_params() * (m.moe.experts + par.redundant_experts) * moe_layers /
+             par.devices();
   }
   return Bytes(elems * dtype_bytes(m.weight_dtype));
 }

@@ -19,6 +19,10 @@ struct Parallel {
   // 7,680 B per token for H = 7168 with INT8 dispatch: 512 B above H.
   Bytes dispatch_overhead_per_token{512};
   int devices_per_node = 8;  // devices that share one scale-up domain
+  // Extra expert copies spread over the EP ranks (hot experts replicated, as in EP320 decode
+  // with 256 routed experts on 320 dies): the routing model then sees experts + redundant
+  // equally likely slots, and each rank holds (experts + redundant) / ep of them.
+  int redundant_experts = 0;
 
   [[nodiscard]] int devices() const { return tp * dp; }
   [[nodiscard]] int expert_tp() const { return devices() / ep; }

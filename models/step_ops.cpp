@@ -79,9 +79,12 @@ void check_layout(const ModelArch& m, const Parallel& par) {
     if (par.devices() % par.ep != 0)
       throw ConfigError("ep=" + std::to_string(par.ep) + " does not divide the instance's " +
                         std::to_string(par.devices()) + " devices (tp*dp)");
-    if (m.moe.experts % par.ep != 0)
+    if ((m.moe.experts + par.redundant_experts) % par.ep != 0)
       throw ConfigError("ep=" + std::to_string(par.ep) + " does not divide " +
-                        std::to_string(m.moe.experts) + " routed experts");
+                        std::to_string(m.moe.experts) + " routed experts" +
+                        (par.redundant_experts > 0
+                             ? " + " + std::to_string(par.redundant_experts) + " redundant"
+                             : std::string()));
   } else if (par.ep != 1) {
     throw ConfigError("ep must be 1 for a dense model");
   }
@@ -175,7 +178,10 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
                       layers));
   }
   // Routed experts over the whole instance's tokens; the busiest EP rank sets the time.
-  const ExpertLoad load = routing.load(double(b.tokens), m.moe, par.ep);
+  // Redundant copies act as extra equally likely slots (the load of hot experts is split).
+  MoeDims slots = m.moe;
+  slots.experts += par.redundant_experts;
+  const ExpertLoad load = routing.load(double(b.tokens), slots, par.ep);
   const double inter = double(m.moe.expert_intermediate) / par.expert_tp();
   const double mats = m.ffn_gated ? 3.0 : 2.0;
   Op ex;

@@ -13,9 +13,26 @@ std::string gib(Bytes b) {
   return buf;
 }
 
-// Reports at deployment.<key> when the deployment section exists, else at the root.
+// Key path of pool `i`'s field: "deployment.tp" for a single pool, else "deployment.pools[i].tp".
+std::string pool_key(const Scenario& s, std::size_t i, const std::string& key) {
+  const bool listed = s.deployment.pools.size() > 1 || s.deployment.disaggregated();
+  return listed ? "pools[" + std::to_string(i) + "]." + key : key;
+}
+
+// Reports at deployment.<key> (a file position when the key is written there).
 void layout_error(MapReader& root, const std::string& key, const std::string& message) {
   if (auto d = root.map("deployment", Req::kOptional)) {
+    if (key.rfind("pools[", 0) == 0) {
+      const std::size_t close = key.find(']');
+      const std::size_t idx = std::stoul(key.substr(6, close - 6));
+      const std::string field = key.substr(close + 2);
+      const YAML::Node pools = d->raw("pools");
+      if (pools.IsSequence() && idx < pools.size()) {
+        MapReader pr(pools[idx], d->child_path(key.substr(0, close + 1)), d->file(), d->context());
+        pr.error(pr.has(field) ? field : "", message);
+        return;
+      }
+    }
     d->error(d->has(key) ? key : "", message);
     return;
   }
@@ -26,10 +43,55 @@ int extra_moe_layers(const Scenario& s) {
   return s.speculative.enabled && s.speculative.method.name == "mtp" ? s.model.mtp_layers : 0;
 }
 
+void check_pool(MapReader& root, const Scenario& s, std::size_t i) {
+  const PoolConfig& pool = s.deployment.pools[i];
+  const Parallel& p = pool.parallel;
+  const ModelArch& m = s.model;
+  auto key = [&](const char* k) { return pool_key(s, i, k); };
+  if (m.heads % p.tp != 0) {
+    layout_error(root, key("tp"),
+                 "tp=" + std::to_string(p.tp) + " does not divide the model's " +
+                     std::to_string(m.heads) + " attention heads");
+  }
+  if (!m.is_moe() && p.ep != 1) {
+    layout_error(root, key("ep"), "ep must be 1 for the dense model '" + m.name + "'");
+  }
+  if (m.is_moe() && p.devices() % p.ep != 0) {
+    layout_error(root, key("ep"),
+                 "ep=" + std::to_string(p.ep) + " does not divide the instance's " +
+                     std::to_string(p.devices()) + " devices (tp x dp)");
+  }
+  if (m.is_moe() && (m.moe.experts + p.redundant_experts) % p.ep != 0) {
+    layout_error(root, key("ep"),
+                 "ep=" + std::to_string(p.ep) + " does not divide the model's " +
+                     std::to_string(m.moe.experts) + " routed experts" +
+                     (p.redundant_experts > 0
+                          ? " + " + std::to_string(p.redundant_experts) + " redundant"
+                          : std::string()));
+  }
+  if (s.speculative.draft && s.speculative.draft->heads % p.tp != 0) {
+    layout_error(root, key("tp"),
+                 "tp=" + std::to_string(p.tp) + " does not divide the draft model's " +
+                     std::to_string(s.speculative.draft->heads) + " attention heads");
+  }
+  // Memory: weights plus the KV cache of one sequence of max_model_len tokens.
+  const Bytes usable = s.hardware.memory_capacity * s.serving.memory_utilization;
+  const Bytes weights = usable - kv_budget_per_device(s, p);
+  const Bytes min_kv = kv_bytes_per_token_per_device(m, p) * double(s.serving.max_model_len);
+  if (weights + min_kv > usable) {
+    layout_error(root, key("tp"),
+                 "model '" + m.name + "' does not fit: weights " + gib(weights) +
+                     " + KV for one max_model_len sequence " + gib(min_kv) + " per device exceed " +
+                     gib(usable) + " usable on '" + s.hardware.name + "' (" +
+                     gib(s.hardware.memory_capacity) + " x memory_utilization " +
+                     std::to_string(s.serving.memory_utilization).substr(0, 4) +
+                     "); use more devices (tp/ep) or a smaller weight dtype");
+  }
+}
+
 }  // namespace
 
-Bytes kv_budget_per_device(const Scenario& s) {
-  const Parallel& p = s.deployment.parallel;
+Bytes kv_budget_per_device(const Scenario& s, const Parallel& p) {
   Bytes used = weights_per_device(s.model, p, extra_moe_layers(s));
   if (s.speculative.enabled && s.speculative.draft) {
     Parallel dp = p;
@@ -40,53 +102,35 @@ Bytes kv_budget_per_device(const Scenario& s) {
 }
 
 void cross_check(MapReader& root, const Scenario& s) {
-  const Parallel& p = s.deployment.parallel;
-  const ModelArch& m = s.model;
-  const int needed = s.deployment.replicas * p.devices();
+  const auto& pools = s.deployment.pools;
+  const int needed = s.deployment.devices();
   if (needed > s.cluster.devices()) {
-    layout_error(root, "tp",
-                 "the deployment needs " + std::to_string(needed) + " devices (replicas " +
-                     std::to_string(s.deployment.replicas) + " x tp " + std::to_string(p.tp) +
-                     " x dp " + std::to_string(p.dp) + ") but the cluster has " +
-                     std::to_string(s.cluster.devices()) + " (nodes " +
+    std::string parts;
+    for (const auto& p : pools) {
+      parts += (parts.empty() ? "" : " + ") + std::string("replicas ") +
+               std::to_string(p.replicas) + " x tp " + std::to_string(p.parallel.tp) + " x dp " +
+               std::to_string(p.parallel.dp);
+    }
+    layout_error(root, pool_key(s, 0, "tp"),
+                 "the deployment needs " + std::to_string(needed) + " devices (" + parts +
+                     ") but the cluster has " + std::to_string(s.cluster.devices()) + " (nodes " +
                      std::to_string(s.cluster.nodes) + " x devices_per_node " +
                      std::to_string(s.cluster.devices_per_node) + ")");
   }
-  if (m.heads % p.tp != 0) {
-    layout_error(root, "tp",
-                 "tp=" + std::to_string(p.tp) + " does not divide the model's " +
-                     std::to_string(m.heads) + " attention heads");
+  if (s.deployment.disaggregated()) {
+    int prefill = 0, decode = 0, colocated = 0;
+    for (const auto& p : pools) {
+      prefill += p.role == "prefill";
+      decode += p.role == "decode";
+      colocated += p.role == "colocated";
+    }
+    if (prefill == 0 || decode == 0 || colocated > 0) {
+      layout_error(root, "pools",
+                   "a disaggregated deployment needs at least one prefill and one decode pool, "
+                   "and no colocated pool");
+    }
   }
-  if (!m.is_moe() && p.ep != 1) {
-    layout_error(root, "ep", "ep must be 1 for the dense model '" + m.name + "'");
-  }
-  if (m.is_moe() && p.devices() % p.ep != 0) {
-    layout_error(root, "ep",
-                 "ep=" + std::to_string(p.ep) + " does not divide the instance's " +
-                     std::to_string(p.devices()) + " devices (tp x dp)");
-  }
-  if (m.is_moe() && m.moe.experts % p.ep != 0) {
-    layout_error(root, "ep",
-                 "ep=" + std::to_string(p.ep) + " does not divide the model's " +
-                     std::to_string(m.moe.experts) + " routed experts");
-  }
-  if (s.speculative.draft && s.speculative.draft->heads % p.tp != 0) {
-    layout_error(root, "tp", "tp=" + std::to_string(p.tp) + " does not divide the draft model's " +
-                                 std::to_string(s.speculative.draft->heads) + " attention heads");
-  }
-  // Memory: weights plus the KV cache of one sequence of max_model_len tokens.
-  const Bytes usable = s.hardware.memory_capacity * s.serving.memory_utilization;
-  const Bytes weights = usable - kv_budget_per_device(s);
-  const Bytes min_kv = kv_bytes_per_token_per_device(m, p) * double(s.serving.max_model_len);
-  if (weights + min_kv > usable) {
-    layout_error(root, "tp",
-                 "model '" + m.name + "' does not fit: weights " + gib(weights) +
-                     " + KV for one max_model_len sequence " + gib(min_kv) + " per device exceed " +
-                     gib(usable) + " usable on '" + s.hardware.name + "' (" +
-                     gib(s.hardware.memory_capacity) + " x memory_utilization " +
-                     std::to_string(s.serving.memory_utilization).substr(0, 4) +
-                     "); use more devices (tp/ep) or a smaller weight dtype");
-  }
+  for (std::size_t i = 0; i < pools.size(); ++i) check_pool(root, s, i);
 }
 
 }  // namespace moesim

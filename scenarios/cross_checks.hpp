@@ -9,7 +9,8 @@ namespace moesim {
 
 void cross_check(MapReader& root, const Scenario& s);
 
-// Bytes of device memory left for the KV cache on each device of an instance (may be negative).
-[[nodiscard]] Bytes kv_budget_per_device(const Scenario& s);
+// Bytes of device memory left for the KV cache on each device of an instance with layout `p`
+// (may be negative).
+[[nodiscard]] Bytes kv_budget_per_device(const Scenario& s, const Parallel& p);
 
 }  // namespace moesim

@@ -13,38 +13,79 @@
 #include "scenarios/overrides.hpp"
 #include "sim/router.hpp"
 #include "sim/scheduler.hpp"
+#include "topology/topology_builder.hpp"
 #include "workloads/request_source.hpp"
 
 namespace moesim {
 namespace {
 
 void read_cluster(MapReader& root, Scenario& s) {
+  s.cluster.topology.name = "switch";
   auto r = root.map("cluster", Req::kOptional);
-  if (!r) return;
-  r->integer("nodes", s.cluster.nodes, Req::kOptional, 1, 1 << 20);
-  r->integer("devices_per_node", s.cluster.devices_per_node, Req::kOptional, 1, 1 << 16);
-  r->finish();
+  if (r) {
+    r->integer("nodes", s.cluster.nodes, Req::kOptional, 1, 1 << 20);
+    r->integer("devices_per_node", s.cluster.devices_per_node, Req::kOptional, 1, 1 << 16);
+  }
+  // Default: one switch per node (NVSwitch-like), nodes joined by a non-blocking fabric.
+  (void)complete_params(topology_builders().at("switch").params, s.cluster.topology.params);
+  if (r) {
+    r->plugin("topology", topology_builders(), s.cluster.topology, Req::kOptional);
+    r->finish();
+  }
+}
+
+void read_pool(MapReader& r, PoolConfig& p, bool with_role) {
+  if (with_role) r.choice("role", p.role, {"colocated", "prefill", "decode"}, Req::kRequired);
+  else r.choice("role", p.role, {"colocated"}, Req::kOptional);
+  r.integer("replicas", p.replicas, Req::kOptional, 1, 1 << 20);
+  r.integer("tp", p.parallel.tp, Req::kOptional, 1, 1 << 16);
+  r.integer("dp", p.parallel.dp, Req::kOptional, 1, 1 << 16);
+  r.integer("ep", p.parallel.ep, Req::kOptional, 1, 1 << 16);
+  r.integer("redundant_experts", p.parallel.redundant_experts, Req::kOptional, 0, 1 << 16);
+  r.dtype("dispatch_dtype", p.parallel.dispatch_dtype, Req::kOptional);
+  r.quantity("dispatch_overhead_per_token", p.parallel.dispatch_overhead_per_token,
+             Dimension::kBytes, Req::kOptional);
 }
 
 void read_deployment(MapReader& root, Scenario& s) {
   auto r = root.map("deployment", Req::kOptional);
   if (!r) return;
   auto& d = s.deployment;
-  r->integer("replicas", d.replicas, Req::kOptional, 1, 1 << 20);
-  r->choice("role", d.role, {"colocated"}, Req::kOptional);
-  r->integer("tp", d.parallel.tp, Req::kOptional, 1, 1 << 16);
-  r->integer("dp", d.parallel.dp, Req::kOptional, 1, 1 << 16);
-  r->integer("ep", d.parallel.ep, Req::kOptional, 1, 1 << 16);
-  r->dtype("dispatch_dtype", d.parallel.dispatch_dtype, Req::kOptional);
-  r->quantity("dispatch_overhead_per_token", d.parallel.dispatch_overhead_per_token,
-              Dimension::kBytes, Req::kOptional);
+  if (!r->has("pools")) {
+    read_pool(*r, d.pools.front(), false);
+    r->raw("pools");
+    r->finish();
+    return;
+  }
+  const YAML::Node pools = r->raw("pools");
+  for (const char* k : {"role", "replicas", "tp", "dp", "ep", "redundant_experts", "dispatch_dtype",
+                        "dispatch_overhead_per_token"}) {
+    if (r->has(k)) {
+      (void)r->raw(k);
+      r->error(k, "set it inside each entry of 'pools', not beside it");
+    }
+  }
   r->finish();
+  if (!pools.IsSequence() || pools.size() == 0) {
+    r->error("pools", "expected a list of pools, e.g. [{role: prefill, tp: 8}, {role: decode, tp: 8}]");
+    return;
+  }
+  d.pools.clear();
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    MapReader pr(pools[i], r->child_path("pools") + "[" + std::to_string(i) + "]", r->file(),
+                 r->context());
+    PoolConfig p;
+    read_pool(pr, p, true);
+    pr.finish();
+    d.pools.push_back(p);
+  }
 }
 
 void read_serving(MapReader& root, Scenario& s) {
   auto& v = s.serving;
   v.scheduler.name = "vllm";
   v.router.name = "round_robin";
+  v.decode_router.name = "least_outstanding_tokens";
   v.cost_model.name = "roofline";
   v.routing.name = "uniform";
   // Defaults are completed through the registries so that every parameter is present.
@@ -53,11 +94,14 @@ void read_serving(MapReader& root, Scenario& s) {
   if (!r) return;
   r->plugin("scheduler", schedulers(), v.scheduler, Req::kOptional);
   r->plugin("router", routers(), v.router, Req::kOptional);
+  r->plugin("decode_router", routers(), v.decode_router, Req::kOptional);
   r->plugin("cost_model", cost_models(), v.cost_model, Req::kOptional);
   r->plugin("routing", routing_models(), v.routing, Req::kOptional);
   r->integer("kv_block_size", v.kv_block_size, Req::kOptional, 1, 1 << 16);
   r->number("memory_utilization", v.memory_utilization, Req::kOptional, 0.05, 1.0);
   r->integer64("max_model_len", v.max_model_len, Req::kOptional, 1, 1LL << 30);
+  r->integer64("prefix_cache_blocks", v.prefix_cache_blocks, Req::kOptional, 0, 1LL << 40);
+  r->integer("prefix_block_tokens", v.prefix_block_tokens, Req::kOptional, 1, 1 << 20);
   r->finish();
 }
 

@@ -8,6 +8,7 @@
 #include "models/speculation_model.hpp"
 #include "sim/router.hpp"
 #include "sim/scheduler.hpp"
+#include "topology/topology_builder.hpp"
 #include "workloads/request_source.hpp"
 
 namespace moesim {
@@ -124,27 +125,38 @@ std::string resolved_yaml(const Scenario& s) {
   hardware(e, s.hardware);
   e << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "nodes" << YAML::Value << s.cluster.nodes;
-  e << YAML::Key << "devices_per_node" << YAML::Value << s.cluster.devices_per_node << YAML::EndMap;
-  const auto& d = s.deployment;
-  e << YAML::Key << "deployment" << YAML::Value << YAML::BeginMap;
-  e << YAML::Key << "replicas" << YAML::Value << d.replicas;
-  e << YAML::Key << "role" << YAML::Value << d.role;
-  e << YAML::Key << "tp" << YAML::Value << d.parallel.tp;
-  e << YAML::Key << "dp" << YAML::Value << d.parallel.dp;
-  e << YAML::Key << "ep" << YAML::Value << d.parallel.ep;
-  e << YAML::Key << "dispatch_dtype" << YAML::Value << std::string(dtype_name(d.parallel.dispatch_dtype));
-  e << YAML::Key << "dispatch_overhead_per_token" << YAML::Value
-    << q(d.parallel.dispatch_overhead_per_token.value(), Dimension::kBytes);
+  e << YAML::Key << "devices_per_node" << YAML::Value << s.cluster.devices_per_node;
+  plugin(e, "topology", topology_builders(), s.cluster.topology);
   e << YAML::EndMap;
+  e << YAML::Key << "deployment" << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "pools" << YAML::Value << YAML::BeginSeq;
+  for (const auto& p : s.deployment.pools) {
+    e << YAML::BeginMap;
+    e << YAML::Key << "role" << YAML::Value << p.role;
+    e << YAML::Key << "replicas" << YAML::Value << p.replicas;
+    e << YAML::Key << "tp" << YAML::Value << p.parallel.tp;
+    e << YAML::Key << "dp" << YAML::Value << p.parallel.dp;
+    e << YAML::Key << "ep" << YAML::Value << p.parallel.ep;
+    e << YAML::Key << "redundant_experts" << YAML::Value << p.parallel.redundant_experts;
+    e << YAML::Key << "dispatch_dtype" << YAML::Value
+      << std::string(dtype_name(p.parallel.dispatch_dtype));
+    e << YAML::Key << "dispatch_overhead_per_token" << YAML::Value
+      << q(p.parallel.dispatch_overhead_per_token.value(), Dimension::kBytes);
+    e << YAML::EndMap;
+  }
+  e << YAML::EndSeq << YAML::EndMap;
   const auto& v = s.serving;
   e << YAML::Key << "serving" << YAML::Value << YAML::BeginMap;
   plugin(e, "scheduler", schedulers(), v.scheduler);
   plugin(e, "router", routers(), v.router);
+  plugin(e, "decode_router", routers(), v.decode_router);
   plugin(e, "cost_model", cost_models(), v.cost_model);
   plugin(e, "routing", routing_models(), v.routing);
   e << YAML::Key << "kv_block_size" << YAML::Value << v.kv_block_size;
   e << YAML::Key << "memory_utilization" << YAML::Value << v.memory_utilization;
   e << YAML::Key << "max_model_len" << YAML::Value << v.max_model_len;
+  e << YAML::Key << "prefix_cache_blocks" << YAML::Value << v.prefix_cache_blocks;
+  e << YAML::Key << "prefix_block_tokens" << YAML::Value << v.prefix_block_tokens;
   e << YAML::EndMap;
   if (s.speculative.enabled) {
     const auto& sp = s.speculative;

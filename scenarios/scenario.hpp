@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "models/hardware.hpp"
 #include "models/model_arch.hpp"
@@ -16,23 +17,44 @@ namespace moesim {
 struct ClusterConfig {
   int nodes = 1;
   int devices_per_node = 8;
+  PluginConfig topology;  // topology builder (switch, full_mesh, fat_tree, supernode)
   [[nodiscard]] int devices() const { return nodes * devices_per_node; }
 };
 
-struct DeploymentConfig {
-  int replicas = 1;  // identical data-parallel instances sharing the arrivals
-  std::string role = "colocated";
+// A pool of identical instances with one role. Instances take devices in order: pool by pool,
+// replica by replica, each a contiguous range of tp x dp devices (node-major numbering).
+struct PoolConfig {
+  std::string role = "colocated";  // colocated | prefill | decode
+  int replicas = 1;                // identical data-parallel instances
   Parallel parallel;
+};
+
+struct DeploymentConfig {
+  std::vector<PoolConfig> pools{PoolConfig{}};
+  [[nodiscard]] int devices() const {
+    int n = 0;
+    for (const auto& p : pools) n += p.replicas * p.parallel.devices();
+    return n;
+  }
+  [[nodiscard]] bool disaggregated() const {
+    for (const auto& p : pools) {
+      if (p.role != "colocated") return true;
+    }
+    return false;
+  }
 };
 
 struct ServingConfig {
   PluginConfig scheduler;   // sim scheduler policy
-  PluginConfig router;      // sim router across replicas
+  PluginConfig router;      // sim router: arrivals -> colocated or prefill instances
+  PluginConfig decode_router;  // sim router: finished prefills -> decode instances
   PluginConfig cost_model;  // models cost model
   PluginConfig routing;     // models routing model
   int kv_block_size = 16;
   double memory_utilization = 0.9;
   std::int64_t max_model_len = 32768;
+  std::int64_t prefix_cache_blocks = 0;  // per colocated/prefill instance; 0 = off
+  int prefix_block_tokens = 512;         // tokens per prefix block (Mooncake hash_ids)
 };
 
 struct SpeculativeConfig {

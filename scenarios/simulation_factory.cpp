@@ -4,46 +4,117 @@
 
 #include "models/memory.hpp"
 #include "scenarios/cross_checks.hpp"
+#include "topology/graph_collectives.hpp"
+#include "topology/topology_builder.hpp"
 
 namespace moesim {
 namespace {
 
-std::shared_ptr<const StepCostCalculator> make_calculator(const Scenario& s, const ModelArch& m,
-                                                          Parallel par) {
+std::shared_ptr<const StepCostCalculator> make_calculator(
+    const Scenario& s, const ModelArch& m, Parallel par,
+    std::shared_ptr<const CollectiveModel> collectives) {
   par.devices_per_node = s.cluster.devices_per_node;
   std::shared_ptr<const CostModel> cost =
       cost_models().create(s.serving.cost_model.name, s.serving.cost_model.params);
   std::shared_ptr<const RoutingModel> routing =
       routing_models().create(s.serving.routing.name, s.serving.routing.params);
-  auto coll = std::make_shared<LinkCollectiveModel>(s.hardware, par.devices_per_node);
-  return std::make_shared<StepCostCalculator>(m, s.hardware, par, cost, routing, coll);
+  return std::make_shared<StepCostCalculator>(m, s.hardware, par, cost, routing,
+                                              std::move(collectives));
+}
+
+InstanceRole role_of(const std::string& r) {
+  if (r == "prefill") return InstanceRole::kPrefill;
+  if (r == "decode") return InstanceRole::kDecode;
+  return InstanceRole::kColocated;
 }
 
 }  // namespace
 
-std::shared_ptr<const StepCostCalculator> make_target_calculator(const Scenario& s) {
-  return make_calculator(s, s.model, s.deployment.parallel);
+std::shared_ptr<const ClusterGraph> make_cluster_graph(const Scenario& s) {
+  ClusterShape shape{s.cluster.nodes, s.cluster.devices_per_node, s.hardware.scale_up,
+                     s.hardware.scale_out, s.hardware.dies_per_package};
+  auto builder = topology_builders().create(s.cluster.topology.name, s.cluster.topology.params);
+  return std::make_shared<ClusterGraph>(builder->build(shape));
 }
 
-std::int64_t kv_capacity_blocks(const Scenario& s) {
-  const Parallel& p = s.deployment.parallel;
+std::vector<PlacedInstance> place_instances(const Scenario& s) {
+  std::vector<PlacedInstance> out;
+  int next = 0;
+  for (std::size_t p = 0; p < s.deployment.pools.size(); ++p) {
+    const PoolConfig& pool = s.deployment.pools[p];
+    for (int r = 0; r < pool.replicas; ++r) {
+      PlacedInstance pi{int(p), r, {}};
+      for (int d = 0; d < pool.parallel.devices(); ++d) pi.devices.push_back(next++);
+      out.push_back(std::move(pi));
+    }
+  }
+  return out;
+}
+
+std::shared_ptr<const StepCostCalculator> make_target_calculator(const Scenario& s) {
+  const auto graph = make_cluster_graph(s);
+  const auto placed = place_instances(s);
+  return make_calculator(s, s.model, s.deployment.pools.front().parallel,
+                         std::make_shared<GraphCollectiveModel>(
+                             graph, placed.front().devices, s.hardware.efficiency.communication));
+}
+
+std::int64_t kv_capacity_blocks(const Scenario& s, const Parallel& p) {
   const double per_token = kv_bytes_per_token_per_device(s.model, p).value();
-  const double tokens_per_group = std::max(0.0, kv_budget_per_device(s).value()) / per_token;
+  const double tokens_per_group = std::max(0.0, kv_budget_per_device(s, p).value()) / per_token;
   return std::int64_t(tokens_per_group * p.dp) / s.serving.kv_block_size;
+}
+
+KvNetworkSpec kv_network_spec(const ClusterGraph& g, const std::vector<InstanceSetup>& instances) {
+  KvNetworkSpec spec;
+  spec.devices = g.device_count();
+  spec.links.resize(g.link_count());
+  for (int l = 0; l < g.link_count(); ++l) {
+    spec.links[l] = {g.link(l).bandwidth.value(), g.link(l).latency.value()};
+  }
+  for (const auto& src : instances) {
+    if (src.role != InstanceRole::kPrefill) continue;
+    for (const auto& dst : instances) {
+      if (dst.role != InstanceRole::kDecode) continue;
+      // The pairs a transfer can use (sim/simulation.cpp): prefill device k mod n to the k-th
+      // device of a decode attention group, k < the group's size.
+      for (std::size_t k = 0; k < std::size_t(dst.attention_group); ++k) {
+        const int a = src.devices[k % src.devices.size()];
+        for (std::size_t j = k; j < dst.devices.size(); j += std::size_t(dst.attention_group)) {
+          const int b = dst.devices[j];
+          if (a != b) spec.routes[{a, b}] = g.route(a, b).hops;
+        }
+      }
+    }
+  }
+  return spec;
 }
 
 SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) {
   SimulationSetup setup;
-  setup.replicas = s.deployment.replicas;
-  setup.devices_per_instance = s.deployment.parallel.devices();
-  setup.target = make_target_calculator(s);
+  const auto graph = make_cluster_graph(s);
+  const double eta = s.hardware.efficiency.communication;
+  for (const PlacedInstance& pi : place_instances(s)) {
+    const PoolConfig& pool = s.deployment.pools[pi.pool];
+    InstanceSetup is;
+    is.role = role_of(pool.role);
+    is.target = make_calculator(s, s.model, pool.parallel,
+                                std::make_shared<GraphCollectiveModel>(graph, pi.devices, eta));
+    is.kv_capacity_blocks = kv_capacity_blocks(s, pool.parallel);
+    is.devices = pi.devices;
+    is.attention_group = pool.parallel.tp;
+    is.kv_bytes_per_token_per_device = kv_bytes_per_token_per_device(s.model, pool.parallel).value();
+    setup.instances.push_back(std::move(is));
+  }
   const PluginConfig sched = s.serving.scheduler;
   setup.make_scheduler = [sched] { return schedulers().create(sched.name, sched.params); };
   setup.router = routers().create(s.serving.router.name, s.serving.router.params);
-  setup.kv_capacity_blocks = kv_capacity_blocks(s);
+  setup.decode_router = routers().create(s.serving.decode_router.name, s.serving.decode_router.params);
   setup.kv_block_size = s.serving.kv_block_size;
   setup.max_model_len = s.serving.max_model_len;
+  setup.prefix_cache = {s.serving.prefix_cache_blocks, s.serving.prefix_block_tokens};
   setup.seed = s.seed;
+  if (s.deployment.disaggregated()) setup.network = kv_network_spec(*graph, setup.instances);
   if (with_speculation && s.speculative.enabled && s.speculative.gamma > 0) {
     auto& sp = setup.speculation;
     sp.gamma = s.speculative.gamma;
@@ -52,13 +123,16 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
     sp.acceptance = acceptance_models().create(s.speculative.acceptance.name,
                                                s.speculative.acceptance.params);
     if (s.speculative.draft) {
-      Parallel dp = s.deployment.parallel;
+      // The draft runs on the first decode-capable pool's layout, without expert parallelism.
+      Parallel dp = s.deployment.pools.back().parallel;
       dp.ep = 1;
-      sp.draft = make_calculator(s, *s.speculative.draft, dp);
+      sp.draft = make_calculator(s, *s.speculative.draft, dp,
+                                 std::make_shared<LinkCollectiveModel>(s.hardware,
+                                                                       s.cluster.devices_per_node));
     }
   }
-  // Workload: relative file paths resolve against the scenario's folder (trace sources do it
-  // themselves from the context's base_dir; length files are resolved here).
+  // Workload: trace sources resolve relative paths from the context's base_dir; length files
+  // are resolved here.
   const PluginConfig& src = s.workload.source;
   PluginConfig len = s.workload.lengths;
   if (len.params.has("path")) {

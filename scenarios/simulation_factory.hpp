@@ -1,19 +1,35 @@
-// Turns a resolved Scenario into the plug-ins and numbers the simulation runs with.
+// Turns a resolved Scenario into the cluster graph, the placed instances and the plug-ins the
+// simulation runs with.
 #pragma once
 
 #include "scenarios/scenario.hpp"
 #include "sim/simulation.hpp"
+#include "topology/cluster_graph.hpp"
 
 namespace moesim {
 
-// Cost calculator of the scenario's target model on its deployment.
+[[nodiscard]] std::shared_ptr<const ClusterGraph> make_cluster_graph(const Scenario& s);
+
+// Instances in device order: pool by pool, replica by replica, contiguous device ranges.
+struct PlacedInstance {
+  int pool = 0;
+  int replica = 0;
+  std::vector<int> devices;
+};
+[[nodiscard]] std::vector<PlacedInstance> place_instances(const Scenario& s);
+
+// Cost calculator of the first instance (its collectives priced over the cluster graph).
 [[nodiscard]] std::shared_ptr<const StepCostCalculator> make_target_calculator(const Scenario& s);
 
 // Everything the simulation needs; `with_speculation` false gives the baseline of the same
 // scenario (same seed, same arrivals).
 [[nodiscard]] SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation);
 
-// KV-cache blocks of one instance after weights (and the draft model) are placed.
-[[nodiscard]] std::int64_t kv_capacity_blocks(const Scenario& s);
+// KV-cache blocks of one instance of layout `p` after weights (and the draft model) are placed.
+[[nodiscard]] std::int64_t kv_capacity_blocks(const Scenario& s, const Parallel& p);
+
+// Links and routes between every prefill and every decode device.
+[[nodiscard]] KvNetworkSpec kv_network_spec(const ClusterGraph& g,
+                                            const std::vector<InstanceSetup>& instances);
 
 }  // namespace moesim

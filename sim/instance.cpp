@@ -6,8 +6,10 @@
 namespace moesim {
 
 Instance::Instance(int index, std::shared_ptr<const StepCostCalculator> target,
-                   std::unique_ptr<Scheduler> scheduler, KvCache kv, SpeculationSetup spec)
+                   std::unique_ptr<Scheduler> scheduler, KvCache kv, SpeculationSetup spec,
+                   InstanceRole role)
     : index_(index),
+      role_(role),
       target_(std::move(target)),
       scheduler_(std::move(scheduler)),
       kv_(kv),
@@ -34,6 +36,9 @@ bool Instance::start_step(Seconds now, bool more_arrivals) {
   scheduler_->plan(view, plan_);
   preemptions_ += std::int64_t(plan_.preempted.size());
   if (plan_.items.empty()) return false;
+  for (const StepItem& it : plan_.items) {
+    if (it.prefill && it.seq->prefill_start.value() < 0) it.seq->prefill_start = now;
+  }
   record_ = StepRecord{};
   record_.instance = index_;
   record_.start = now;
@@ -89,7 +94,8 @@ Seconds Instance::price_step() {
   return total;
 }
 
-void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished) {
+void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished,
+                           std::vector<Sequence*>* handed_off) {
   busy_ = false;
   itl_samples_.clear();
   for (const StepItem& it : plan_.items) {
@@ -98,7 +104,10 @@ void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished) {
     if (it.prefill) {
       s.context += it.q;
       s.to_prefill -= it.q;
-      if (s.to_prefill == 0) emitted = 1;  // the last chunk yields the next token
+      if (s.to_prefill == 0) {
+        emitted = 1;  // the last chunk yields the next token
+        if (s.prefill_end.value() < 0) s.prefill_end = now;
+      }
     } else if (spec_.gamma > 0) {
       const int drafted = int(it.q) - 1;
       const int accepted = drafted > 0 ? AcceptanceModel::sample(acceptance_for(drafted), s.rng) : 0;
@@ -111,7 +120,13 @@ void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished) {
       emitted = 1;
     }
     emitted = std::min(emitted, s.remaining_output());
-    if (emitted > 0) {
+    // Disaggregated serving: the prefill's token is delivered with the first decode step.
+    const bool hold_first = role_ == InstanceRole::kPrefill && s.remaining_output() > emitted;
+    if (role_ == InstanceRole::kDecode && !s.delivered_first) {
+      s.delivered_first = true;
+      s.first_token = now;
+      s.last_token = now;
+    } else if (emitted > 0 && !hold_first) {
       if (s.first_token.value() < 0) s.first_token = now;
       else {
         const double gap = (now - s.last_token).value();
@@ -119,14 +134,20 @@ void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished) {
         itl_samples_.push_back(gap);
       }
       s.last_token = now;
+    }
+    if (emitted > 0) {
       s.generated += emitted;
       record_.emitted_tokens += emitted;
     }
     if (s.remaining_output() <= 0) {
+      if (s.first_token.value() < 0) s.first_token = now;
       s.finish = now;
       kv_.release(s);
       running_.erase(std::find(running_.begin(), running_.end(), &s));
       finished.push_back(&s);
+    } else if (role_ == InstanceRole::kPrefill && !s.prefilling() && handed_off) {
+      running_.erase(std::find(running_.begin(), running_.end(), &s));
+      handed_off->push_back(&s);
     }
   }
   record_.kv_blocks_used = kv_.used();

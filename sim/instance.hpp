@@ -36,24 +36,36 @@ struct StepRecord {
   double target_efficiency = 0;  // T(B,1)/T(B,gamma+1) of this step's decodes (0 if none)
 };
 
+// colocated: prefill and decode; prefill: hands each sequence off once its prompt is prefilled;
+// decode: receives sequences whose KV arrived from a prefill instance.
+enum class InstanceRole { kColocated, kPrefill, kDecode };
+
 class Instance {
  public:
   Instance(int index, std::shared_ptr<const StepCostCalculator> target,
-           std::unique_ptr<Scheduler> scheduler, KvCache kv, SpeculationSetup spec);
+           std::unique_ptr<Scheduler> scheduler, KvCache kv, SpeculationSetup spec,
+           InstanceRole role = InstanceRole::kColocated);
 
   void enqueue(Sequence* s);
   // Plans the next step; returns false (idle) when there is nothing to run.
   bool start_step(Seconds now, bool more_arrivals);
   // Applies the running step at its end; returns sequences that finished (their KV released).
-  // `rejected` receives waiting sequences dropped because they can never be admitted.
-  void finish_step(Seconds now, std::vector<Sequence*>& finished);
+  // A prefill instance also returns, in `handed_off`, sequences whose prompt is done: they keep
+  // their KV blocks here until release_handed_off() (after the transfer).
+  void finish_step(Seconds now, std::vector<Sequence*>& finished,
+                   std::vector<Sequence*>* handed_off = nullptr);
+  void release_handed_off(Sequence& s) { kv_.release(s); }
   // Drops waiting sequences that can never run (no arrivals left, nothing running).
   void drop_unrunnable(std::vector<Sequence*>& rejected);
 
   [[nodiscard]] bool busy() const { return busy_; }
   [[nodiscard]] Seconds step_end() const { return step_end_; }
   [[nodiscard]] const StepRecord& last_step() const { return record_; }
+  // The plan of the step that is running or has just finished.
+  [[nodiscard]] const StepPlan& plan() const { return plan_; }
   [[nodiscard]] int index() const { return index_; }
+  [[nodiscard]] InstanceRole role() const { return role_; }
+  [[nodiscard]] const StepCostCalculator& calculator() const { return *target_; }
   [[nodiscard]] const KvCache& kv() const { return kv_; }
   // Prompt tokens still to prefill plus output tokens still to generate, over all sequences.
   [[nodiscard]] std::int64_t outstanding_tokens() const;
@@ -69,6 +81,7 @@ class Instance {
   const std::vector<double>& acceptance_for(int gamma);
 
   int index_;
+  InstanceRole role_;
   std::shared_ptr<const StepCostCalculator> target_;
   std::unique_ptr<Scheduler> scheduler_;
   KvCache kv_;

@@ -13,6 +13,7 @@ struct InstanceLoad {
   std::int64_t outstanding_tokens = 0;  // prompt tokens to prefill + output tokens to generate
   std::int64_t sequences = 0;           // waiting + running
   double kv_utilization = 0;            // used / capacity blocks
+  std::int64_t prefix_blocks = 0;       // leading prompt blocks of this request it has cached
 };
 
 class Router {

@@ -1,4 +1,4 @@
-// Built-in routers: round_robin, least_outstanding_tokens, least_kv_usage.
+// Built-in routers: round_robin, least_outstanding_tokens, least_kv_usage, prefix_aware.
 #include "sim/router.hpp"
 
 namespace moesim {
@@ -39,6 +39,24 @@ class LeastKvRouter final : public Router {
   }
 };
 
+// The instance holding the longest cached prefix of the request; ties (and no hit) go to the
+// fewest outstanding tokens, then the lowest index.
+class PrefixAwareRouter final : public Router {
+ public:
+  int choose(const Request&, const std::vector<InstanceLoad>& loads) override {
+    int best = 0;
+    for (int i = 1; i < int(loads.size()); ++i) {
+      const auto& a = loads[i];
+      const auto& b = loads[best];
+      if (a.prefix_blocks > b.prefix_blocks ||
+          (a.prefix_blocks == b.prefix_blocks && a.outstanding_tokens < b.outstanding_tokens)) {
+        best = i;
+      }
+    }
+    return best;
+  }
+};
+
 }  // namespace
 
 const RouterRegistry& routers() {
@@ -51,6 +69,10 @@ const RouterRegistry& routers() {
            [](const ParamSet&) { return std::make_unique<LeastTokensRouter>(); }});
     r.add({"least_kv_usage", "the instance with the lowest KV-cache utilisation", {},
            [](const ParamSet&) { return std::make_unique<LeastKvRouter>(); }});
+    r.add({"prefix_aware",
+           "the instance with the longest cached prompt prefix (serving.prefix_cache_blocks), "
+           "then the fewest outstanding tokens", {},
+           [](const ParamSet&) { return std::make_unique<PrefixAwareRouter>(); }});
     return r;
   }();
   return registry;

@@ -68,6 +68,18 @@ std::int64_t admit(SchedulerView& v, StepPlan& out, std::int64_t budget, std::in
   std::int64_t used = 0;
   while (!v.waiting.empty() && std::int64_t(v.running.size()) < max_seqs && used < budget) {
     Sequence* s = v.waiting.front();
+    if (!s->prefilling()) {
+      // Arrived with its KV cache (a disaggregated decode instance): it decodes at once.
+      const std::int64_t q =
+          std::min<std::int64_t>(v.decode_q, std::max<std::int64_t>(1, s->remaining_output()));
+      if (used + q > budget || !v.kv.reserve(*s, s->context + q)) break;
+      v.waiting.pop_front();
+      s->admitted_order = v.admissions++;
+      v.running.push_back(s);
+      out.items.push_back({s, q, false});
+      used += q;
+      continue;
+    }
     const std::int64_t chunk = chunk_for(*s, budget - used, chunked, out.items.empty());
     if (chunk <= 0 || !v.kv.reserve(*s, s->context + chunk)) break;  // FCFS: head blocks
     v.waiting.pop_front();

@@ -4,12 +4,16 @@
 #include <simgrid/s4u.hpp>
 #include <xbt/log.h>
 
+#include <algorithm>
+#include <map>
 #include <queue>
+
+#include "sim/prefix_cache.hpp"
 
 namespace moesim {
 namespace {
 
-enum class EventKind { kStepEnd = 0, kArrival = 1 };
+enum class EventKind { kStepEnd = 0, kKvArrival = 1, kArrival = 2 };
 
 struct Event {
   double time;
@@ -24,17 +28,30 @@ struct Event {
   }
 };
 
+struct Transfer {
+  Sequence* seq = nullptr;
+  int from = 0, to = 0;
+  double start = 0, bytes = 0;
+};
+
 class Driver {
  public:
   Driver(SimulationSetup& setup, SimObserver& obs,
          const std::function<void(std::int64_t, std::int64_t)>& progress)
       : setup_(setup), obs_(obs), progress_(progress) {
-    for (int i = 0; i < setup.replicas; ++i) {
+    for (std::size_t i = 0; i < setup.instances.size(); ++i) {
+      const InstanceSetup& is = setup.instances[i];
       instances_.push_back(std::make_unique<Instance>(
-          i, setup.target, setup.make_scheduler(),
-          KvCache(setup.kv_capacity_blocks, setup.kv_block_size), setup.speculation));
+          int(i), is.target, setup.make_scheduler(),
+          KvCache(is.kv_capacity_blocks, setup.kv_block_size), setup.speculation, is.role));
+      (is.role == InstanceRole::kDecode ? decode_ : front_).push_back(int(i));
+      caches_.emplace_back(is.role == InstanceRole::kDecode ? 0 : setup.prefix_cache.blocks);
+      min_capacity_tokens_ = std::min(min_capacity_tokens_,
+                                      is.kv_capacity_blocks * std::int64_t(setup.kv_block_size));
     }
-    loads_.resize(instances_.size());
+    network_ = std::make_unique<KvNetwork>(setup.network, [this](std::uint64_t id) {
+      push({simgrid::s4u::Engine::get_clock(), EventKind::kKvArrival, std::int64_t(id), 0});
+    });
   }
 
   void start() {
@@ -47,18 +64,28 @@ class Driver {
   }
 
   SimulationTotals totals() {
-    totals_.simulated_time = Seconds(simgrid::s4u::Engine::get_clock());
-    for (const auto& inst : instances_) {
-      totals_.preemptions += inst->preemptions();
-      totals_.kv_blocks_in_use_at_end += inst->kv().used();
-      const double cap = double(inst->kv().capacity());
+    const double now = simgrid::s4u::Engine::get_clock();
+    totals_.simulated_time = Seconds(now);
+    totals_.kv_capacity_blocks = instances_.empty() ? 0 : setup_.instances[0].kv_capacity_blocks;
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+      const Instance& inst = *instances_[i];
+      totals_.preemptions += inst.preemptions();
+      totals_.kv_blocks_in_use_at_end += inst.kv().used();
+      totals_.kv_capacity_blocks = std::min(totals_.kv_capacity_blocks, inst.kv().capacity());
+      const double cap = double(inst.kv().capacity());
       if (cap > 0) {
         totals_.kv_peak_utilization =
-            std::max(totals_.kv_peak_utilization, double(inst->kv().peak()) / cap);
+            std::max(totals_.kv_peak_utilization, double(inst.kv().peak()) / cap);
+      }
+    }
+    if (network_ && now > 0) {
+      const auto& bytes = network_->link_bytes();
+      for (std::size_t l = 0; l < bytes.size(); ++l) {
+        const double u = bytes[l] / (setup_.network.links[l].bandwidth * now);
+        totals_.max_link_utilization = std::max(totals_.max_link_utilization, u);
       }
     }
     totals_.skipped_rows = setup_.source->skipped_rows();
-    totals_.kv_capacity_blocks = setup_.kv_capacity_blocks;
     return totals_;
   }
 
@@ -69,16 +96,18 @@ class Driver {
     simgrid::kernel::timer::Timer::set(e.time, [this] { dispatch(); });
   }
 
-  // Pulls one request from the source; closed loop arrivals happen `now`.
-  void pull_next(double now, bool closed_loop) {
+  bool closed_loop() const { return setup_.source->concurrency() > 0; }
+
+  // Pulls one request from the source; closed-loop arrivals happen `now`.
+  void pull_next(double now, bool closed) {
     auto r = setup_.source->next();
     if (!r) {
       source_done_ = true;
       return;
     }
     totals_.requests_total += 1;
-    const double at = closed_loop ? now : std::max(now, r->arrival.value());
-    if (closed_loop) r->arrival = Seconds(at);
+    const double at = closed ? now : std::max(now, r->arrival.value());
+    if (closed) r->arrival = Seconds(at);
     auto seq = std::make_unique<Sequence>(std::move(*r), setup_.seed);
     const std::int64_t id = std::int64_t(seq->req.id);
     pending_.emplace(id, std::move(seq));
@@ -90,8 +119,23 @@ class Driver {
     while (!queue_.empty() && queue_.top().time <= now) {
       const Event e = queue_.top();
       queue_.pop();
-      if (e.kind == EventKind::kArrival) on_arrival(now, e.key);
-      else on_step_end(now, int(e.key));
+      switch (e.kind) {
+        case EventKind::kArrival: on_arrival(now, e.key); break;
+        case EventKind::kStepEnd: on_step_end(now, int(e.key)); break;
+        case EventKind::kKvArrival: on_kv_arrival(now, e.key); break;
+      }
+    }
+  }
+
+  void refresh_loads(const std::vector<int>& pool, const Request* r) {
+    loads_.assign(pool.size(), InstanceLoad{});
+    for (std::size_t k = 0; k < pool.size(); ++k) {
+      const Instance& inst = *instances_[pool[k]];
+      loads_[k].outstanding_tokens = inst.outstanding_tokens();
+      loads_[k].sequences = inst.sequences();
+      const double cap = double(inst.kv().capacity());
+      loads_[k].kv_utilization = cap > 0 ? double(inst.kv().used()) / cap : 0.0;
+      if (r) loads_[k].prefix_blocks = caches_[pool[k]].match(r->prefix_blocks);
     }
   }
 
@@ -99,24 +143,31 @@ class Driver {
     auto it = pending_.find(id);
     std::unique_ptr<Sequence> seq = std::move(it->second);
     pending_.erase(it);
-    const bool closed = setup_.source->concurrency() > 0;
-    if (!closed) pull_next(now, false);
+    if (!closed_loop()) pull_next(now, false);
     const auto& req = seq->req;
     if (setup_.max_model_len > 0 && req.prompt_tokens + req.output_tokens > setup_.max_model_len) {
       reject(*seq, "longer than max_model_len", now);
       return;
     }
-    if (setup_.kv_capacity_blocks * setup_.kv_block_size < req.prompt_tokens + req.output_tokens) {
+    if (min_capacity_tokens_ < req.prompt_tokens + req.output_tokens) {
       reject(*seq, "larger than the KV cache", now);
       return;
     }
-    for (std::size_t i = 0; i < instances_.size(); ++i) {
-      loads_[i].outstanding_tokens = instances_[i]->outstanding_tokens();
-      loads_[i].sequences = instances_[i]->sequences();
-      const double cap = double(instances_[i]->kv().capacity());
-      loads_[i].kv_utilization = cap > 0 ? double(instances_[i]->kv().used()) / cap : 0.0;
+    const bool caching = setup_.prefix_cache.blocks > 0;
+    refresh_loads(front_, caching ? &req : nullptr);
+    const int k = setup_.router->choose(req, loads_);
+    const int target = front_[k];
+    if (caching) {
+      const std::int64_t blocks = std::int64_t(req.prefix_blocks.size());
+      const std::int64_t hit = std::min(loads_[k].prefix_blocks, blocks);
+      totals_.prefix_blocks_total += blocks;
+      totals_.prefix_blocks_hit += hit;
+      const std::int64_t tokens =
+          std::min(hit * setup_.prefix_cache.block_tokens, req.prompt_tokens - 1);
+      seq->prefix_hit_tokens = tokens;
+      seq->to_prefill -= tokens;
+      seq->context += tokens;
     }
-    const int target = setup_.router->choose(req, loads_);
     Sequence* raw = seq.get();
     live_.emplace(id, std::move(seq));
     instances_[target]->enqueue(raw);
@@ -126,17 +177,17 @@ class Driver {
   void reject(const Sequence& s, const char* reason, double now) {
     totals_.requests_rejected += 1;
     obs_.on_rejected(s, reason);
-    if (setup_.source->concurrency() > 0) pull_next(now, true);
+    if (closed_loop()) pull_next(now, true);
   }
 
   void try_start(double now, int i) {
     Instance& inst = *instances_[i];
     if (inst.busy()) return;
-    if (inst.start_step(Seconds(now), !source_done_)) {
+    if (inst.start_step(Seconds(now), !source_done_ || !transfers_.empty())) {
       push({inst.step_end().value(), EventKind::kStepEnd, i, 0});
       return;
     }
-    if (source_done_ && pending_.empty()) {
+    if (source_done_ && pending_.empty() && transfers_.empty()) {
       std::vector<Sequence*> dropped;
       inst.drop_unrunnable(dropped);
       for (Sequence* s : dropped) {
@@ -146,34 +197,86 @@ class Driver {
     }
   }
 
+  void finish(Sequence* s, double now) {
+    totals_.requests_completed += 1;
+    obs_.on_finished(*s);
+    live_.erase(std::int64_t(s->req.id));
+    if (closed_loop()) pull_next(now, true);
+  }
+
   void on_step_end(double now, int i) {
     Instance& inst = *instances_[i];
-    std::vector<Sequence*> finished;
-    inst.finish_step(Seconds(now), finished);
+    std::vector<Sequence*> finished, handed_off;
+    inst.finish_step(Seconds(now), finished, &handed_off);
     totals_.steps += 1;
     obs_.on_step(inst.last_step());
     if (!inst.itl_samples().empty()) obs_.on_itl(inst.itl_samples());
-    const bool closed = setup_.source->concurrency() > 0;
-    for (Sequence* s : finished) {
-      totals_.requests_completed += 1;
-      obs_.on_finished(*s);
-      live_.erase(std::int64_t(s->req.id));
-      if (closed) pull_next(now, true);
+    if (setup_.prefix_cache.blocks > 0 && inst.role() != InstanceRole::kDecode) {
+      for (const StepItem& it : inst.plan().items) {
+        if (it.prefill && it.seq->prefill_end.value() == now) {
+          caches_[i].insert(it.seq->req.prefix_blocks);
+        }
+      }
     }
+    for (Sequence* s : handed_off) start_transfer(now, i, s);
+    for (Sequence* s : finished) finish(s, now);
     if (progress_ && (totals_.steps & 0x3fff) == 0) {
       progress_(totals_.requests_completed, totals_.requests_total);
     }
     try_start(now, i);
   }
 
+  void start_transfer(double now, int from, Sequence* s) {
+    refresh_loads(decode_, nullptr);
+    const int to = decode_[setup_.decode_router->choose(s->req, loads_)];
+    const InstanceSetup& src = setup_.instances[from];
+    const InstanceSetup& dst = setup_.instances[to];
+    // The sequence lands in one attention group of the decode instance; each of its devices
+    // receives what it holds of the KV, from the prefill devices in turn.
+    const int groups = std::max<int>(1, int(dst.devices.size()) / std::max(1, dst.attention_group));
+    const int g = int(s->req.id % std::uint64_t(groups));
+    std::vector<KvFlow> flows;
+    double bytes = 0;
+    for (int k = 0; k < dst.attention_group; ++k) {
+      KvFlow f;
+      f.src_device = src.devices[std::size_t(k) % src.devices.size()];
+      f.dst_device = dst.devices[std::size_t(g * dst.attention_group + k) % dst.devices.size()];
+      f.bytes = double(s->context) * dst.kv_bytes_per_token_per_device;
+      bytes += f.bytes;
+      flows.push_back(f);
+    }
+    const std::uint64_t id = s->req.id;
+    transfers_[id] = Transfer{s, from, to, now, bytes};
+    totals_.kv_transfers += 1;
+    totals_.kv_transfer_bytes += bytes;
+    network_->start(id, flows);
+  }
+
+  void on_kv_arrival(double now, std::int64_t id) {
+    auto it = transfers_.find(std::uint64_t(id));
+    const Transfer t = it->second;
+    transfers_.erase(it);
+    instances_[t.from]->release_handed_off(*t.seq);
+    t.seq->kv_arrival = Seconds(now);
+    totals_.kv_transfer_s.push_back(now - t.start);
+    instances_[t.to]->enqueue(t.seq);
+    try_start(now, t.to);
+    try_start(now, t.from);
+  }
+
   SimulationSetup& setup_;
   SimObserver& obs_;
   const std::function<void(std::int64_t, std::int64_t)>& progress_;
   std::vector<std::unique_ptr<Instance>> instances_;
+  std::vector<int> front_, decode_;  // instance indices by role
+  std::vector<PrefixCache> caches_;  // one per instance (empty for decode)
   std::vector<InstanceLoad> loads_;
+  std::unique_ptr<KvNetwork> network_;
+  std::map<std::uint64_t, Transfer> transfers_;
   std::priority_queue<Event, std::vector<Event>, std::greater<>> queue_;
   std::map<std::int64_t, std::unique_ptr<Sequence>> pending_;  // pulled, not yet arrived
-  std::map<std::int64_t, std::unique_ptr<Sequence>> live_;     // in an instance
+  std::map<std::int64_t, std::unique_ptr<Sequence>> live_;     // in an instance or in transfer
+  std::int64_t min_capacity_tokens_ = std::int64_t(1) << 62;
   std::uint64_t order_ = 0;
   bool source_done_ = false;
   SimulationTotals totals_;
@@ -192,12 +295,6 @@ SimulationTotals run_simulation(SimulationSetup& setup, SimObserver& observer,
   simgrid::s4u::Engine::set_config("network/model:CM02");
   simgrid::s4u::Engine::set_config("network/crosstraffic:0");
   simgrid::s4u::Engine::set_config("network/TCP-gamma:0");
-  auto* zone = simgrid::s4u::create_star_zone("cluster");
-  const double speed = setup.target->hardware().peak_for(DType::kBf16).value();
-  for (int i = 0; i < setup.replicas; ++i) {
-    zone->create_host("instance-" + std::to_string(i), speed > 0 ? speed : 1.0);
-  }
-  zone->seal();
   Driver driver(setup, observer, progress);
   driver.start();
   engine.run();

@@ -1,7 +1,7 @@
-// The serving simulation: SimGrid owns the clock; every instance step and every arrival is one
-// kernel timer (DESIGN.md section 3). Events at equal times run in a documented order:
-// step ends (by instance index) before arrivals (by request id); each event kind keeps its
-// insertion order otherwise.
+// The serving simulation: SimGrid owns the clock; every instance step, arrival and KV-transfer
+// completion is one kernel timer (DESIGN.md section 3). Events at equal times run in a
+// documented order: step ends (by instance index), then KV arrivals (by request id), then
+// arrivals (by request id); anything else keeps its insertion order.
 #pragma once
 
 #include <functional>
@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "sim/instance.hpp"
+#include "sim/kv_network.hpp"
 #include "sim/router.hpp"
 #include "workloads/request_source.hpp"
 
@@ -24,17 +25,30 @@ class SimObserver {
   virtual void on_rejected(const Sequence& s, const char* reason) = 0;
 };
 
-struct SimulationSetup {
-  int replicas = 1;
-  int devices_per_instance = 1;
+struct InstanceSetup {
+  InstanceRole role = InstanceRole::kColocated;
   std::shared_ptr<const StepCostCalculator> target;
+  std::int64_t kv_capacity_blocks = 0;
+  std::vector<int> devices;          // global device indices (placement)
+  int attention_group = 1;           // devices holding one sequence's KV (tp)
+  double kv_bytes_per_token_per_device = 0;  // what each of them holds per token
+};
+
+struct PrefixCacheSetup {
+  std::int64_t blocks = 0;   // per colocated/prefill instance; 0: no prefix caching
+  int block_tokens = 512;    // prompt tokens per prefix block (Mooncake hash_ids: 512)
+};
+
+struct SimulationSetup {
+  std::vector<InstanceSetup> instances;
   std::function<std::unique_ptr<Scheduler>()> make_scheduler;
-  std::unique_ptr<Router> router;
-  std::int64_t kv_capacity_blocks = 0;  // per instance
-  std::int64_t kv_blocks_in_use_at_end = 0;  // all instances; 0 when every block came back
+  std::unique_ptr<Router> router;         // arrivals -> colocated or prefill instances
+  std::unique_ptr<Router> decode_router;  // finished prefills -> decode instances
   int kv_block_size = 16;
   std::int64_t max_model_len = 0;
   SpeculationSetup speculation;
+  PrefixCacheSetup prefix_cache;
+  KvNetworkSpec network;  // links and routes for KV transfers (disaggregated deployments)
   std::unique_ptr<LengthDistribution> lengths;  // owned here; the source points to it
   std::unique_ptr<RequestSource> source;
   std::uint64_t seed = 1;
@@ -48,9 +62,15 @@ struct SimulationTotals {
   std::int64_t preemptions = 0;
   std::int64_t steps = 0;
   std::int64_t skipped_rows = 0;
-  std::int64_t kv_capacity_blocks = 0;  // per instance
+  std::int64_t kv_capacity_blocks = 0;       // smallest over instances
   std::int64_t kv_blocks_in_use_at_end = 0;  // all instances; 0 when every block came back
-  double kv_peak_utilization = 0;  // max over instances of peak used / capacity blocks
+  double kv_peak_utilization = 0;            // max over instances of peak used / capacity
+  std::int64_t kv_transfers = 0;
+  double kv_transfer_bytes = 0;
+  std::vector<double> kv_transfer_s;  // duration of each transfer
+  double max_link_utilization = 0;    // busiest link: bytes / (bandwidth x simulated time)
+  std::int64_t prefix_blocks_total = 0;  // prompt blocks seen (with prefix caching)
+  std::int64_t prefix_blocks_hit = 0;
 };
 
 // Runs to completion in this process (SimGrid allows one engine per process: call once).

@@ -20,7 +20,7 @@ using namespace moesim;
 using Names = std::vector<std::string>;
 
 TEST_CASE("cost models: every built-in is registered") {
-  CHECK(cost_models().names() == Names{"roofline"});
+  CHECK(cost_models().names() == Names{"profiled", "roofline"});
 }
 
 TEST_CASE("routing models: every built-in is registered, sorted by name") {
@@ -37,7 +37,7 @@ TEST_CASE("speculation methods: every built-in is registered, sorted by name") {
 
 TEST_CASE("an unknown name throws ConfigError listing the valid names") {
   CHECK_THROWS_WITH_AS((void)cost_models().create("vidur", {}),
-                       "unknown cost model 'vidur'; valid: roofline", ConfigError);
+                       "unknown cost model 'vidur'; valid: profiled, roofline", ConfigError);
   CHECK_THROWS_WITH_AS((void)routing_models().create("unifrom", {}),
                        "unknown routing model 'unifrom'; valid: correlated, grouped, measured, "
                        "skewed, uniform",

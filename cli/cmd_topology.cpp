@@ -1,0 +1,87 @@
+// moesim topology describe SCENARIO [--route A B] [--dot FILE]: the cluster graph of a
+// scenario: devices, links by kind, bisection bandwidth, the route between two devices.
+#include <cstdio>
+#include <map>
+
+#include "analysis/atomic_file.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "scenarios/loader.hpp"
+#include "scenarios/simulation_factory.hpp"
+
+namespace moesim {
+namespace {
+
+int device_by_name(const ClusterGraph& g, const std::string& name) {
+  const auto v = g.find_vertex(name);
+  if (!v || g.vertex(*v).kind != VertexKind::kDevice) {
+    throw UsageError("no device named '" + name + "' (devices are named like n0.d0; see the list)");
+  }
+  return g.vertex(*v).device;
+}
+
+}  // namespace
+
+int cmd_topology(int argc, char** argv) {
+  Args a(argc, argv, 2, {"set", "dot", "route"}, {});
+  const auto& p = a.positionals();
+  if (p.size() < 2 || p[0] != "describe") {
+    throw UsageError("usage: moesim topology describe SCENARIO [--route A,B] [--dot FILE]");
+  }
+  const Scenario s = load_scenario_file(p[1], a.all("set"));
+  const auto g = make_cluster_graph(s);
+  std::printf("%s: %d devices (%d nodes x %d), topology %s, %d vertices, %d directed links\n",
+              s.name.c_str(), g->device_count(), s.cluster.nodes, s.cluster.devices_per_node,
+              s.cluster.topology.name.c_str(), g->vertex_count(), g->link_count());
+  struct KindStats {
+    int count = 0;
+    double min_bw = 1e300, max_bw = 0, latency = 0;
+  };
+  std::map<std::string, KindStats> kinds;
+  for (int l = 0; l < g->link_count(); ++l) {
+    const LinkInfo& li = g->link(l);
+    auto& k = kinds[li.kind];
+    k.count += 1;
+    k.min_bw = std::min(k.min_bw, li.bandwidth.value());
+    k.max_bw = std::max(k.max_bw, li.bandwidth.value());
+    k.latency = li.latency.value();
+  }
+  std::printf("\n  %-14s %7s %14s %14s %10s\n", "link kind", "count", "bandwidth", "(max)", "latency");
+  for (const auto& [name, k] : kinds) {
+    std::printf("  %-14s %7d %14s %14s %10s\n", name.c_str(), k.count,
+                format_quantity(k.min_bw, Dimension::kBandwidth).c_str(),
+                format_quantity(k.max_bw, Dimension::kBandwidth).c_str(),
+                format_quantity(k.latency, Dimension::kTime).c_str());
+  }
+  std::printf("\n  bisection bandwidth (first half of the devices to the second): %s per direction\n",
+              format_quantity(g->bisection_bandwidth(), Dimension::kBandwidth).c_str());
+  std::printf("\n  instances:\n");
+  for (const auto& pi : place_instances(s)) {
+    const auto& pool = s.deployment.pools[pi.pool];
+    std::printf("    %s #%d: devices %s .. %s\n", pool.role.c_str(), pi.replica,
+                g->vertex(g->vertex_of_device(pi.devices.front())).name.c_str(),
+                g->vertex(g->vertex_of_device(pi.devices.back())).name.c_str());
+  }
+  if (auto r = a.get("route")) {
+    const auto comma = r->find(',');
+    if (comma == std::string::npos) throw UsageError("--route expects A,B (two device names)");
+    const int src = device_by_name(*g, r->substr(0, comma));
+    const int dst = device_by_name(*g, r->substr(comma + 1));
+    const Route& route = g->route(src, dst);
+    std::printf("\n  route %s: %zu hops, latency %s, bottleneck %s\n", r->c_str(), route.hops.size(),
+                format_quantity(route.latency.value(), Dimension::kTime).c_str(),
+                format_quantity(route.bottleneck.value(), Dimension::kBandwidth).c_str());
+    for (int h : route.hops) {
+      const LinkInfo& li = g->link(h);
+      std::printf("    %-28s %-12s %s\n", li.name.c_str(), li.kind.c_str(),
+                  format_quantity(li.bandwidth.value(), Dimension::kBandwidth).c_str());
+    }
+  }
+  if (auto dot = a.get("dot")) {
+    write_file_atomic(*dot, g->to_dot());
+    std::printf("\n  wrote %s\n", dot->c_str());
+  }
+  return 0;
+}
+
+}  // namespace moesim

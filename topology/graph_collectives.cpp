@@ -1,0 +1,99 @@
+#include "topology/graph_collectives.hpp"
+
+#include <algorithm>
+#include <set>
+#include <string>
+
+#include "models/errors.hpp"
+
+namespace moesim {
+
+GraphCollectiveModel::GraphCollectiveModel(std::shared_ptr<const ClusterGraph> graph,
+                                           std::vector<int> devices, double efficiency)
+    : graph_(std::move(graph)), devices_(std::move(devices)), eta_(efficiency) {
+  if (!graph_) throw ConfigError("graph collective model: no cluster graph");
+  if (devices_.empty()) throw ConfigError("graph collective model: empty placement");
+  if (!(eta_ > 0.0 && eta_ <= 1.0)) {
+    throw ConfigError("graph collective model: efficiency must be in (0, 1], got " +
+                      std::to_string(eta_));
+  }
+  std::set<int> seen;
+  for (int d : devices_) {
+    if (d < 0 || d >= graph_->device_count()) {
+      throw ConfigError("placement device " + std::to_string(d) + " is not in the cluster (" +
+                        std::to_string(graph_->device_count()) + " devices)");
+    }
+    if (!seen.insert(d).second) {
+      throw ConfigError("placement lists device " + std::to_string(d) + " twice");
+    }
+  }
+}
+
+Seconds GraphCollectiveModel::time(const Op& op) const {
+  if (op.collective == Collective::kNone || op.group <= 1 || op.message.value() <= 0) {
+    return Seconds(0);
+  }
+  const Affine a = affine(op.collective, op.group);
+  return Seconds(a.seconds_per_byte * op.message.value()) + a.latency;
+}
+
+GraphCollectiveModel::Affine GraphCollectiveModel::affine(Collective c, int group) const {
+  const int placed = int(devices_.size());
+  if (group < 1 || group > placed || placed % group != 0) {
+    throw ConfigError(std::string(collective_name(c)) + " over groups of " + std::to_string(group) +
+                      " devices does not divide the instance's " + std::to_string(placed) +
+                      " devices");
+  }
+  std::lock_guard lock(mutex_);
+  const auto key = std::make_pair(c, group);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) it = cache_.emplace(key, compute(c, group)).first;
+  return it->second;
+}
+
+GraphCollectiveModel::Affine GraphCollectiveModel::compute(Collective c, int n) const {
+  if (n <= 1 || c == Collective::kNone) return {};
+  // Bytes per byte of S on every directed edge, and the algorithm's latency steps.
+  std::vector<double> load(std::size_t(graph_->link_count()), 0.0);
+  double max_latency = 0.0;
+  auto transfer = [&](int src, int dst, double share) {
+    const Route& r = graph_->route(src, dst);
+    for (int e : r.hops) load[std::size_t(e)] += share;
+    max_latency = std::max(max_latency, r.latency.value());
+  };
+  double steps = 0.0;
+  for (std::size_t first = 0; first < devices_.size(); first += std::size_t(n)) {
+    const int* g = devices_.data() + first;
+    switch (c) {
+      case Collective::kAllReduce:
+      case Collective::kAllGather: {
+        const bool reduce = c == Collective::kAllReduce;
+        const double share = (reduce ? 2.0 : 1.0) * (n - 1) / n;
+        steps = (reduce ? 2.0 : 1.0) * (n - 1);
+        for (int i = 0; i < n; ++i) transfer(g[i], g[(i + 1) % n], share);
+        break;
+      }
+      case Collective::kAllToAll: {
+        steps = 1.0;
+        for (int i = 0; i < n; ++i) {
+          for (int j = 0; j < n; ++j) {
+            if (i != j) transfer(g[i], g[j], 1.0 / (n - 1));
+          }
+        }
+        break;
+      }
+      case Collective::kNone:
+        break;
+    }
+  }
+  double per_byte = 0.0;
+  for (int e = 0; e < graph_->link_count(); ++e) {
+    if (load[std::size_t(e)] > 0) {
+      per_byte =
+          std::max(per_byte, load[std::size_t(e)] / (graph_->link(e).bandwidth.value() * eta_));
+    }
+  }
+  return {per_byte, Seconds(steps * max_latency)};
+}
+
+}  // namespace moesim
