@@ -8,6 +8,8 @@
 #include "cli/commands.hpp"
 #include "scenarios/loader.hpp"
 #include "scenarios/simulation_factory.hpp"
+#include "sim/collective_probe.hpp"
+#include "topology/graph_collectives.hpp"
 
 namespace moesim {
 namespace {
@@ -22,11 +24,62 @@ int device_by_name(const ClusterGraph& g, const std::string& name) {
 
 }  // namespace
 
+// moesim topology calibrate SCENARIO [--collective C] [--group N] [--bytes S]: one collective
+// over the first N devices, priced by the closed form and simulated as SimGrid flows.
+int calibrate(const Args& a, const Scenario& s, const ClusterGraph& g) {
+  const std::string name = a.get_or("collective", "all_to_all");
+  Collective c = Collective::kAllToAll;
+  if (name == "all_reduce") c = Collective::kAllReduce;
+  else if (name == "all_gather") c = Collective::kAllGather;
+  else if (name != "all_to_all") throw UsageError("--collective: all_to_all, all_reduce or all_gather");
+  const int n = int(a.get_int("group", g.device_count()));
+  if (n < 2 || n > g.device_count()) throw UsageError("--group must lie in [2, devices]");
+  const auto bytes = parse_quantity(a.get_or("bytes", "64MiB"), Dimension::kBytes);
+  if (!bytes.value) throw UsageError("--bytes: " + bytes.error);
+  std::vector<int> devices;
+  for (int d = 0; d < n; ++d) devices.push_back(d);
+  const double eta = s.hardware.efficiency.communication;
+  Op op;
+  op.collective = c;
+  op.group = n;
+  op.message = Bytes(*bytes.value);
+  const double closed =
+      GraphCollectiveModel(std::shared_ptr<const ClusterGraph>(&g, [](const ClusterGraph*) {}),
+                           devices, eta)
+          .time(op)
+          .value();
+  // The same links at bandwidth x efficiency, routes for every pair of the group.
+  KvNetworkSpec spec;
+  spec.devices = g.device_count();
+  for (int l = 0; l < g.link_count(); ++l) {
+    spec.links.push_back({g.link(l).bandwidth.value() * eta, g.link(l).latency.value()});
+  }
+  for (int x : devices) {
+    for (int y : devices) {
+      if (x != y) spec.routes[{x, y}] = g.route(x, y).hops;
+    }
+  }
+  const double simulated = simulate_collective(spec, devices, c, *bytes.value);
+  std::printf("%s over devices 0..%d of '%s' (%s), %s per device:\n", name.c_str(), n - 1,
+              s.name.c_str(), s.cluster.topology.name.c_str(),
+              format_quantity(*bytes.value, Dimension::kBytes).c_str());
+  std::printf("  closed form  %.9g s\n  SimGrid      %.9g s\n  difference   %+.3g%%\n", closed,
+              simulated, 100.0 * (closed - simulated) / simulated);
+  return 0;
+}
+
 int cmd_topology(int argc, char** argv) {
-  Args a(argc, argv, 2, {"set", "dot", "route"}, {});
+  Args a(argc, argv, 2, {"set", "dot", "route", "collective", "group", "bytes"}, {});
   const auto& p = a.positionals();
-  if (p.size() < 2 || p[0] != "describe") {
-    throw UsageError("usage: moesim topology describe SCENARIO [--route A,B] [--dot FILE]");
+  if (p.size() < 2 || (p[0] != "describe" && p[0] != "calibrate")) {
+    throw UsageError(
+        "usage: moesim topology describe SCENARIO [--route A,B] [--dot FILE]\n"
+        "       moesim topology calibrate SCENARIO [--collective all_to_all|all_reduce|all_gather]"
+        " [--group N] [--bytes S]");
+  }
+  if (p[0] == "calibrate") {
+    const Scenario s = load_scenario_file(p[1], a.all("set"));
+    return calibrate(a, s, *make_cluster_graph(s));
   }
   const Scenario s = load_scenario_file(p[1], a.all("set"));
   const auto g = make_cluster_graph(s);

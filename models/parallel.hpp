@@ -23,6 +23,9 @@ struct Parallel {
   // with 256 routed experts on 320 dies): the routing model then sees experts + redundant
   // equally likely slots, and each rank holds (experts + redundant) / ep of them.
   int redundant_experts = 0;
+  // Two-micro-batch overlap: split each step's batch in two and overlap one half's TP/EP
+  // communication with the other half's compute (DeepSeek-style dual micro-batch).
+  bool two_batch_overlap = false;
 
   [[nodiscard]] int devices() const { return tp * dp; }
   [[nodiscard]] int expert_tp() const { return devices() / ep; }

@@ -1,5 +1,6 @@
 #include "models/step_cost.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 namespace moesim {
@@ -49,9 +50,22 @@ StepCost StepCostCalculator::evaluate(const BatchShape& batch) const {
   ForwardOps fwd = build_forward_ops(model_, par_, batch, routing_.get());
   out.expert_load = fwd.expert_load;
   out.ops.reserve(fwd.ops.size());
+  Seconds layer_compute{0}, layer_comm{0};
   for (const Op& op : fwd.ops) {
     out.ops.push_back(price(op));
     out.total += out.ops.back().total();
+    if (op.scope == OpScope::kPerLayer) {
+      (op.collective != Collective::kNone ? layer_comm : layer_compute) += out.ops.back().total();
+    }
+  }
+  if (par_.two_batch_overlap && layer_comm.value() > 0) {
+    // Two micro-batches: one's communication hides behind the other's compute, except for the
+    // pipeline's fill and drain (half of the shorter side): max(C, M) + min(C, M) / 2 in place
+    // of C + M over the layers.
+    const Seconds lo = std::min(layer_compute, layer_comm);
+    const Seconds hi = std::max(layer_compute, layer_comm);
+    out.overlap_saving = (layer_compute + layer_comm) - (hi + lo * 0.5);
+    out.total = out.total - out.overlap_saving;
   }
   return out;
 }

@@ -22,6 +22,7 @@ struct StepCost {
   Seconds total{0};
   std::vector<PricedOp> ops;
   ExpertLoad expert_load;
+  Seconds overlap_saving{0};  // time hidden by two-micro-batch overlap (already out of total)
   // Sum of per-layer ops divided by the number of layers (a mean layer).
   [[nodiscard]] Seconds per_layer_mean(int layers) const;
   [[nodiscard]] Seconds time_of(const char* name) const;

@@ -42,6 +42,7 @@ void read_pool(MapReader& r, PoolConfig& p, bool with_role) {
   r.integer("dp", p.parallel.dp, Req::kOptional, 1, 1 << 16);
   r.integer("ep", p.parallel.ep, Req::kOptional, 1, 1 << 16);
   r.integer("redundant_experts", p.parallel.redundant_experts, Req::kOptional, 0, 1 << 16);
+  r.boolean("two_batch_overlap", p.parallel.two_batch_overlap, Req::kOptional);
   r.dtype("dispatch_dtype", p.parallel.dispatch_dtype, Req::kOptional);
   r.quantity("dispatch_overhead_per_token", p.parallel.dispatch_overhead_per_token,
              Dimension::kBytes, Req::kOptional);
@@ -58,7 +59,8 @@ void read_deployment(MapReader& root, Scenario& s) {
     return;
   }
   const YAML::Node pools = r->raw("pools");
-  for (const char* k : {"role", "replicas", "tp", "dp", "ep", "redundant_experts", "dispatch_dtype",
+  for (const char* k : {"role", "replicas", "tp", "dp", "ep", "redundant_experts", "two_batch_overlap",
+                        "dispatch_dtype",
                         "dispatch_overhead_per_token"}) {
     if (r->has(k)) {
       (void)r->raw(k);

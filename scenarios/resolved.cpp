@@ -138,6 +138,7 @@ std::string resolved_yaml(const Scenario& s) {
     e << YAML::Key << "dp" << YAML::Value << p.parallel.dp;
     e << YAML::Key << "ep" << YAML::Value << p.parallel.ep;
     e << YAML::Key << "redundant_experts" << YAML::Value << p.parallel.redundant_experts;
+    e << YAML::Key << "two_batch_overlap" << YAML::Value << p.parallel.two_batch_overlap;
     e << YAML::Key << "dispatch_dtype" << YAML::Value
       << std::string(dtype_name(p.parallel.dispatch_dtype));
     e << YAML::Key << "dispatch_overhead_per_token" << YAML::Value
