@@ -10,5 +10,8 @@ int cmd_describe(int argc, char** argv);
 int cmd_run(int argc, char** argv);
 int cmd_trace(int argc, char** argv);
 int cmd_topology(int argc, char** argv);
+int cmd_sweep(int argc, char** argv);
+int cmd_merge(int argc, char** argv);
+int cmd_select(int argc, char** argv);
 
 }  // namespace moesim

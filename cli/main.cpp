@@ -24,7 +24,14 @@ constexpr const char* kUsage =
     "  trace convert IN OUT | trace stats FILE\n"
     "                      convert traces to the native protobuf format, or summarise one\n"
     "  topology describe SCENARIO [--route A,B] [--dot FILE]\n"
-    "                      the cluster graph: links, bisection bandwidth, routes\n";
+    "                      the cluster graph: links, bisection bandwidth, routes\n"
+    "  topology calibrate SCENARIO [--collective C] [--group N] [--bytes S]\n"
+    "                      a collective by the closed form and as SimGrid flows\n"
+    "  sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] [--set path=value]...\n"
+    "                      run every point of a sweep file, N at a time, into results.csv\n"
+    "  merge DIR... [--out DIR]               join sweep shards into one results.csv\n"
+    "  select RESULTS.csv --objective KEY [--minimize] [--constraint EXPR]... [--top K]\n"
+    "                      ranked table, removed-by counts, Pareto front and plot\n";
 
 }  // namespace
 
@@ -42,8 +49,12 @@ int main(int argc, char** argv) {
     if (cmd == "describe") return cmd_describe(argc, argv);
     if (cmd == "trace") return cmd_trace(argc, argv);
     if (cmd == "topology") return cmd_topology(argc, argv);
+    if (cmd == "sweep") return cmd_sweep(argc, argv);
+    if (cmd == "merge") return cmd_merge(argc, argv);
+    if (cmd == "select") return cmd_select(argc, argv);
     std::cerr << "moesim: unknown command '" << cmd << "'; "
-              << suggestion_text(cmd, {"run", "validate", "cost", "describe", "trace", "topology"}) << "\n"
+              << suggestion_text(cmd, {"run", "validate", "cost", "describe", "trace", "topology",
+                                    "sweep", "merge", "select"}) << "\n"
               << kUsage;
     return 2;
   } catch (const ScenarioError& e) {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <vector>
 
 #include "models/errors.hpp"
 
@@ -181,59 +182,76 @@ auto ProfiledCostModel::attention(const Op& op, const Hardware& hw) const
     -> std::optional<Value> {
   const double t = op.m, n = op.n, flops = op.flops.value(), bytes = op.bytes.value();
   if (!(t > 0 && n > 0 && flops > 0 && bytes > 0)) return std::nullopt;
-  // The layout and head split whose per-entry and per-token bytes reproduce op.bytes.
-  const AttentionConfig* best = nullptr;
-  int best_shard = 1;
+  // B equal sequences of q tokens over context L: t = Bq, n = B(L + q),
+  // pairs = Bq(L + (q+1)/2)  =>  B = (n - t/2) / (pairs/t - 1/2).
+  struct Reading {
+    const AttentionConfig* config = nullptr;
+    int shard = 1;
+    double dist = 0, b = 0, q = 0, l = 0, irregular = 0;
+    bool prefill = false;
+  };
+  auto read_as = [&](const AttentionConfig& c, int shard, double dist) -> std::optional<Reading> {
+    const AttentionWork w = attention_work(c, shard);
+    auto qmax = decode_q_max_.find(c);
+    for (bool prefill : {false, true}) {
+      if (!prefill && qmax == decode_q_max_.end()) continue;
+      if (prefill && !prefill_.count(c)) continue;
+      const double r =
+          flops / (prefill ? w.flops_per_pair_prefill : w.flops_per_pair_decode) / t - 0.5;
+      const double b = (n - 0.5 * t) / r;
+      if (!(r > 0) || !(b > 0) || !std::isfinite(b)) continue;
+      const double q = t / b, l = n / b - q;
+      if (l < -1e-6 * (n / b)) continue;
+      if (!prefill && q > qmax->second * (1 + kExactTol)) continue;
+      const double irregular = std::abs(b - std::round(b)) / std::max(1.0, b) +
+                               std::abs(q - std::round(q)) / std::max(1.0, q);
+      return Reading{&c, shard, dist, b, q, std::max(0.0, l), irregular, prefill};
+    }
+    return std::nullopt;
+  };
+  // Layouts and head splits whose bytes per KV entry and per token give op.bytes (the closest
+  // when none does). Ties (different layouts can move the same bytes for one n / t) go to the
+  // unsplit layout, then to the one that reads as whole sequences and tokens, then map order.
+  std::vector<Reading> found;
   double best_d = std::numeric_limits<double>::infinity();
   auto consider = [&](const AttentionConfig& c) {
     for (int s = 1; s <= c.heads && c.heads % s == 0; s *= 2) {
       const AttentionWork w = attention_work(c, s);
       const double d = log_dist(n * w.kv_bytes_per_entry + 2.0 * t * w.act_elems_per_token,
                                 bytes);
-      if (d < best_d - kExactTol) {
-        best_d = d;
-        best = &c;
-        best_shard = s;
+      if (d > best_d + kExactTol) continue;
+      if (auto r = read_as(c, s, d)) {
+        found.push_back(*r);
+        best_d = std::min(best_d, d);
       }
     }
   };
   for (const auto& [c, g] : decode_) consider(c);
-  for (const auto& [c, g] : prefill_) consider(c);
+  for (const auto& [c, g] : prefill_)
+    if (!decode_.count(c)) consider(c);
+  const Reading* best = nullptr;
+  for (const auto& r : found) {
+    if (r.dist > best_d + kExactTol) continue;
+    if (!best || std::make_pair(r.shard, r.irregular) < std::make_pair(best->shard,
+                                                                       best->irregular))
+      best = &r;
+  }
   if (!best) return std::nullopt;
-  const AttentionWork w = attention_work(*best, best_shard);
-  // B equal sequences of q tokens over context L: t = Bq, n = B(L + q),
-  // pairs = Bq(L + (q+1)/2)  =>  B = (n - t/2) / (pairs/t - 1/2).
-  struct Seqs {
-    double b, q, l;
-  };
-  auto sequences = [&](double flops_per_pair) -> std::optional<Seqs> {
-    const double r = flops / flops_per_pair / t - 0.5;
-    const double b = (n - 0.5 * t) / r;
-    if (!(r > 0) || !(b > 0) || !std::isfinite(b)) return std::nullopt;
-    const double q = t / b, l = n / b - q;
-    if (l < -1e-6 * (n / b)) return std::nullopt;
-    return Seqs{b, q, std::max(0.0, l)};
-  };
   double measured = 0;
-  bool prefill = false;
-  auto s = sequences(w.flops_per_pair_decode);
-  auto dit = decode_.find(*best);
-  if (s && dit != decode_.end() && s->q <= decode_q_max_.at(*best) * (1 + kExactTol)) {
-    auto v = dit->second.at({s->q, s->b, s->l + s->q});
+  if (!best->prefill) {
+    auto v = decode_.at(*best->config).at({best->q, best->b, best->l + best->q});
     if (!v) return std::nullopt;
     measured = *v;
   } else {
-    s = sequences(w.flops_per_pair_prefill);
-    auto pit = prefill_.find(*best);
-    if (!s || pit == prefill_.end()) return std::nullopt;
-    auto v = pit->second.at({s->q, s->l + s->q});
+    auto pit = prefill_.find(*best->config);
+    if (pit == prefill_.end()) return std::nullopt;
+    auto v = pit->second.at({best->q, best->l + best->q});
     if (!v) return std::nullopt;
-    measured = s->b * *v;
-    prefill = true;
+    measured = best->b * *v;
   }
-  if (best_shard == 1 && best_d < kExactTol && table_dtype(op.dtype) == DType::kBf16)
+  if (best->shard == 1 && best->dist < kExactTol && table_dtype(op.dtype) == DType::kBf16)
     return Value{measured, false};
-  const Op ref = table_attention_op(*best, s->b, s->q, s->l, prefill, 1);
+  const Op ref = table_attention_op(*best->config, best->b, best->q, best->l, best->prefill, 1);
   return Value{measured * roof(op, hw) / roof(ref, hw), true};
 }
 

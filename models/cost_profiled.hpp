@@ -1,7 +1,7 @@
 // The `profiled` cost model: operator times interpolated from measured tables (profile_table.hpp)
 // in log space, the roofline (or another registered model) where the tables cannot answer.
 //
-// Lookup rules (models/README.md, "Profiled cost model", has the same in a table):
+// Lookup rules (profiler/README.md, "How moesim uses the tables", says the same):
 // - GEMM ops (op.m tokens through an op.n x op.k weight, FLOPs = 2mnk): the (n, k) table of the
 //   op's dtype (bf16 rows serve bf16 and fp16), log time vs log m. dense_ffn and shared_experts
 //   (FLOPs = 2 x mats x mnk) are the two GEMMs the profiler measured: gated (m, 2n, k) + (m, k, n),

@@ -186,11 +186,11 @@ def attention_configs(presets, tps=(1,)):
     return out
 
 
-DECODE_BATCH = [1, 8, 64, 256]
-DECODE_Q = [1, 2, 3, 4, 5]
-DECODE_CONTEXT = [256, 1024, 4096, 16384]
+DECODE_BATCH = [1, 4, 16, 64, 256]
+DECODE_Q = [1, 2, 3, 4, 5]  # gamma + 1 for gamma 0..4
+DECODE_CONTEXT = log_spaced(256, 16384)  # every doubling: time is affine in context
 PREFILL_CHUNK = [128, 512, 2048, 8192]
-PREFILL_CONTEXT = [0, 1024, 4096, 16384]
+PREFILL_CONTEXT = [0] + log_spaced(512, 16384)
 
 
 def decode_points(quick=False):

@@ -21,8 +21,8 @@ import presets as P  # noqa: E402  (standard library only)
 FAMILIES = ["gemm", "grouped_gemm", "attention_decode", "attention_prefill", "elementwise",
             "collective"]
 # Share of the time budget per family; what a family leaves unused passes to the next ones.
-SHARES = {"gemm": 0.25, "grouped_gemm": 0.30, "attention_decode": 0.17,
-          "attention_prefill": 0.10, "elementwise": 0.08, "collective": 0.10}
+SHARES = {"gemm": 0.15, "grouped_gemm": 0.17, "attention_decode": 0.40,
+          "attention_prefill": 0.14, "elementwise": 0.07, "collective": 0.07}
 COLUMNS = {
     "gemm": ["m", "n", "k", "dtype", "time_s", "flops", "bytes", "used_by"],
     "grouped_gemm": ["tokens", "experts_active", "hidden", "inter", "dtype", "impl", "routing",
@@ -77,9 +77,13 @@ def plan(args, presets):
                 out["grouped_gemm"].append(((h, i, e, t, a, routing),
                                             "hidden=%d inter=%d tokens=%d active=%d %s"
                                             % (h, i, t, a, routing), used))
-    for cfg, used in sorted(P.attention_configs(presets, args.tps).items()):
-        out["attention_decode"] += [((cfg, b, qq, c), "%s b=%d q=%d ctx=%d" % (cfg, b, qq, c),
-                                     used) for b, qq, c in P.decode_points(q)]
+    configs = sorted(P.attention_configs(presets, args.tps).items())
+    # Decode q-major: a budget cut drops the largest q of some layouts, not whole layouts.
+    for qq in sorted({p[1] for p in P.decode_points(q)}):
+        for cfg, used in configs:
+            out["attention_decode"] += [((cfg, b, qq, c), "%s b=%d q=%d ctx=%d" % (cfg, b, qq, c),
+                                         used) for b, q2, c in P.decode_points(q) if q2 == qq]
+    for cfg, used in configs:
         out["attention_prefill"] += [((cfg, ch, c), "%s chunk=%d ctx=%d" % (cfg, ch, c), used)
                                      for ch, c in P.prefill_points(q)]
     out["elementwise"] = [(pt, "%s rows=%d width=%d" % pt, set())

@@ -15,8 +15,8 @@ import time
 
 import torch
 
-GRAPH_TARGET_S = 2e-3   # one graph replay lasts about this long
-MEASURE_TARGET_S = 0.03  # total timed work per shape, before the caps below
+GRAPH_TARGET_S = 1.5e-3  # one graph replay lasts about this long
+MEASURE_TARGET_S = 0.02  # total timed work per shape, before the caps below
 MAX_CALLS_PER_GRAPH = 256
 MIN_REPLAYS, MAX_REPLAYS = 3, 25
 

@@ -1,0 +1,84 @@
+// moesim merge DIR... [--out DIR]: joins the folders of sweep shards (or of any runs of one sweep)
+// into one sweep folder whose results.csv is byte-identical to an unsharded run's. The merged
+// folder is a complete sweep folder: `moesim sweep FILE --resume --out` it runs what is missing.
+#include <filesystem>
+#include <iostream>
+#include <map>
+
+#include "analysis/atomic_file.hpp"
+#include "analysis/sweep_results.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/sweep_files.hpp"
+#include "models/errors.hpp"
+
+namespace moesim {
+
+int cmd_merge(int argc, char** argv) {
+  Args a(argc, argv, 2, {"out"}, {"quiet"});
+  const auto& dirs = a.positionals();
+  if (dirs.empty()) throw UsageError("usage: moesim merge DIR... [--out DIR]");
+  SweepManifest manifest;
+  std::string base_text;
+  std::map<std::size_t, std::pair<JournalEntry, std::string>> points;  // index -> (entry, dir)
+  for (std::size_t d = 0; d < dirs.size(); ++d) {
+    const std::string& dir = dirs[d];
+    if (!std::filesystem::exists(dir + "/sweep.json")) {
+      throw InputError(dir + " is not a sweep folder (no sweep.json)");
+    }
+    const SweepManifest m = parse_manifest(read_file(dir + "/sweep.json"));
+    const std::string base = read_file(dir + "/base.yaml");
+    if (d == 0) {
+      manifest = m;
+      base_text = base;
+    } else if (!m.same_sweep(manifest) || base != base_text) {
+      throw InputError(dir + " holds a different sweep than " + dirs[0] +
+                       " (their sweep.json or base.yaml differ)");
+    }
+    const std::string journal = dir + "/journal.jsonl";
+    if (!std::filesystem::exists(journal)) continue;
+    const Journal j = parse_journal(read_file(journal));
+    if (j.bad_lines > 0) {
+      std::cerr << "moesim merge: " << journal << ": skipped " << j.bad_lines
+                << " line(s) cut short\n";
+    }
+    for (const auto& e : j.entries) {
+      if (e.index >= manifest.points) {
+        throw InputError(journal + ": point " + std::to_string(e.index) +
+                         " is out of range (the sweep has " + std::to_string(manifest.points) +
+                         " points)");
+      }
+      const auto [it, fresh] = points.emplace(e.index, std::make_pair(e, dir));
+      if (!fresh && !(it->second.first == e)) {
+        throw InputError("point " + std::to_string(e.index) + " has different results in " +
+                         it->second.second + " and " + dir);
+      }
+    }
+  }
+  const std::string out = a.get_or("out", "results/" + manifest.name + "-sweep");
+  manifest.shard = 0;
+  manifest.shards = 1;
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw InputError("cannot create output folder " + out + ": " + ec.message());
+  std::string journal;
+  for (const auto& [index, entry] : points) journal += journal_line(entry.first);
+  write_file_atomic(out + "/base.yaml", base_text);
+  write_file_atomic(out + "/sweep.json", manifest_json(manifest));
+  write_file_atomic(out + "/journal.jsonl", journal);
+  const SweepCounts c = write_results(out, manifest);
+  if (!a.has("quiet")) {
+    std::cout << "moesim merge: " << points.size() << " of " << manifest.points << " points from "
+              << dirs.size() << " folder(s): " << c.ok << " ok, " << c.invalid << " invalid, "
+              << c.failed << " failed, " << c.filtered << " filtered; results in " << out
+              << "/results.csv\n";
+  }
+  if (points.size() < manifest.points) {
+    std::cerr << "moesim merge: " << manifest.points - points.size()
+              << " point(s) missing; run them with: moesim sweep FILE --resume --out " << out
+              << "\n";
+  }
+  return 0;
+}
+
+}  // namespace moesim

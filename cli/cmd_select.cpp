@@ -1,0 +1,87 @@
+// moesim select RESULTS.csv --objective KEY [--minimize] [--constraint "tpot_s.p90<=0.05"]...
+// [--top K] [--out DIR]: the ranked table of the best configurations of a sweep (printed, and
+// written as selection.md and selection.csv), with the Pareto plot pareto.svg.
+#include <filesystem>
+#include <iostream>
+
+#include "analysis/atomic_file.hpp"
+#include "analysis/selection.hpp"
+#include "analysis/svg_plot.hpp"
+#include "analysis/sweep_results.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/sweep_files.hpp"
+#include "models/errors.hpp"
+#include "scenarios/diagnostics.hpp"
+
+namespace moesim {
+namespace {
+
+// The swept columns: from the sweep.json beside the table; without one (a table from elsewhere),
+// the columns between status and the first summary key, `devices` (metric keys are sorted and
+// every summary.json has it), or else up to `error`.
+std::vector<std::string> knob_columns(const std::string& csv_path, const CsvTable& t) {
+  const auto manifest = std::filesystem::path(csv_path).parent_path() / "sweep.json";
+  if (std::filesystem::exists(manifest))
+    return parse_manifest(read_file(manifest.string())).columns;
+  std::vector<std::string> out;
+  bool after_status = false;
+  for (const auto& h : t.header) {
+    if (h == "devices" || h == "error") break;
+    if (after_status) out.push_back(h);
+    after_status = after_status || h == "status";
+  }
+  return out;
+}
+
+// "did you mean" for a column: the nearest name, else the few columns containing the word
+// (metric names are long: 'throughput' is far from every column by edit distance).
+std::string column_hint(const std::string& word, const std::vector<std::string>& columns) {
+  std::vector<std::string> containing;
+  for (const auto& c : columns) {
+    if (c.find(word) != std::string::npos) containing.push_back("'" + c + "'");
+  }
+  if (!closest_match(word, columns).empty() || containing.empty() || containing.size() > 6) {
+    return suggestion_text(word, columns, "columns");
+  }
+  std::string out = "did you mean ";
+  for (std::size_t i = 0; i < containing.size(); ++i) {
+    out += (i == 0 ? "" : i + 1 == containing.size() ? " or " : ", ") + containing[i];
+  }
+  return out + "?";
+}
+
+}  // namespace
+
+int cmd_select(int argc, char** argv) {
+  Args a(argc, argv, 2, {"objective", "constraint", "top", "out"}, {"minimize"});
+  if (a.positionals().size() != 1 || !a.has("objective")) {
+    throw UsageError(
+        "usage: moesim select RESULTS.csv --objective KEY [--minimize] "
+        "[--constraint \"tpot_s.p90<=0.05\"]... [--top K] [--out DIR]");
+  }
+  const std::string csv_path = a.positionals()[0];
+  const CsvTable table = parse_csv(read_file(csv_path));
+  SelectionRequest req;
+  req.objective = *a.get("objective");
+  req.minimize = a.has("minimize");
+  for (const auto& c : a.all("constraint")) req.constraints.push_back(parse_constraint(c));
+  const long long top = a.get_int("top", 10);
+  if (top < 1) throw UsageError("--top expects a positive integer, got " + std::to_string(top));
+  req.top = std::size_t(top);
+  req.knobs = knob_columns(csv_path, table);
+  const Selection s = select_points(table, req, column_hint);
+  const std::string parent = std::filesystem::path(csv_path).parent_path().string();
+  const std::string out = a.get_or("out", parent.empty() ? "." : parent);
+  std::error_code ec;
+  std::filesystem::create_directories(out, ec);
+  if (ec) throw InputError("cannot create output folder " + out + ": " + ec.message());
+  const std::string md = selection_markdown(table, req, s);
+  write_file_atomic(out + "/selection.md", md);
+  write_file_atomic(out + "/selection.csv", selection_csv(table, req, s));
+  svg::write_svg(out + "/pareto.svg", pareto_svg(table, s));
+  std::cout << md << "\nwritten: " << out << "/selection.md, selection.csv, pareto.svg\n";
+  return 0;
+}
+
+}  // namespace moesim

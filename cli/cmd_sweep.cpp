@@ -1,0 +1,299 @@
+// moesim sweep FILE: runs every point of a sweep as its own `moesim run` process (SimGrid allows
+// one engine per process), N at a time, journaling each finished point (append + fsync) so that a
+// killed sweep loses only the points in flight and --resume finishes the rest.
+//
+// Folder layout (OUT):
+//   base.yaml      the sweep file without its sweep: section; every point runs it from OUT
+//   sweep.json     manifest: name, number of points, swept paths, common --set, shard
+//   journal.jsonl  one JSON line per finished point (analysis/sweep_results.hpp)
+//   points/<i>/    the point's `moesim run --out` folder and its log.txt (stdout + stderr)
+//   results.csv    rebuilt from the journal at the end
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "analysis/sweep_results.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/sweep_files.hpp"
+#include "models/errors.hpp"
+#include "scenarios/sweep_loader.hpp"
+
+extern char** environ;
+
+namespace moesim {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::size_t kMaxJobs = 256;
+
+// Children in flight, for the signal handler: a sweep stopped by SIGINT or SIGTERM (Ctrl-C, a
+// batch scheduler's time limit) stops its points too instead of leaving them running unjournaled.
+std::array<volatile pid_t, kMaxJobs> g_children{};
+
+extern "C" void forward_signal(int sig) {
+  for (auto& pid : g_children) {
+    if (pid > 0) kill(pid, SIGTERM);
+  }
+  std::signal(sig, SIG_DFL);
+  std::raise(sig);
+}
+
+std::pair<std::size_t, std::size_t> parse_shard(const std::string& s) {
+  const auto slash = s.find('/');
+  std::size_t i = 0, n = 0;
+  try {
+    if (slash == std::string::npos) throw std::invalid_argument(s);
+    std::size_t used = 0;
+    i = std::stoul(s.substr(0, slash), &used);
+    if (used != slash) throw std::invalid_argument(s);
+    n = std::stoul(s.substr(slash + 1), &used);
+    if (used != s.size() - slash - 1) throw std::invalid_argument(s);
+  } catch (const std::exception&) {
+    throw UsageError("--shard expects i/N, e.g. --shard 0/3, got '" + s + "'");
+  }
+  if (n == 0 || i >= n) throw UsageError("--shard i/N needs 0 <= i < N, got '" + s + "'");
+  return {i, n};
+}
+
+std::string duration_text(double s) {
+  char buf[32];
+  if (s >= 3600)
+    std::snprintf(buf, sizeof buf, "%dh%02dm", int(s / 3600), int(s / 60) % 60);
+  else if (s >= 60)
+    std::snprintf(buf, sizeof buf, "%dm%02ds", int(s / 60), int(s) % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%.0fs", s);
+  return buf;
+}
+
+// Points that run, what each turned into, and the progress display.
+class SweepRunner {
+ public:
+  SweepRunner(std::string out, const SweepFile& sweep, std::size_t jobs, bool quiet)
+      : out_(std::move(out)),
+        sweep_(sweep),
+        jobs_(jobs),
+        quiet_(quiet),
+        tty_(isatty(STDERR_FILENO) != 0),
+        exe_(fs::read_symlink("/proc/self/exe").string()) {
+    journal_fd_ =
+        open((out_ + "/journal.jsonl").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+    if (journal_fd_ < 0)
+      throw InputError("cannot open " + out_ + "/journal.jsonl: " + std::strerror(errno));
+  }
+  ~SweepRunner() { close(journal_fd_); }
+  SweepRunner(const SweepRunner&) = delete;
+  SweepRunner& operator=(const SweepRunner&) = delete;
+
+  void run(const std::vector<std::size_t>& todo) {
+    total_ = todo.size();
+    for (std::size_t i : todo) {
+      const SweepPoint p = sweep_point(sweep_.spec, i);
+      if (p.fate == PointFate::kRun)
+        to_run_.push_back(p);
+      else
+        record({p.index,
+                p.fate == PointFate::kFiltered ? "filtered" : "invalid",
+                p.values,
+                p.reason,
+                {}});
+    }
+    start_ = Clock::now();
+    std::signal(SIGINT, forward_signal);
+    std::signal(SIGTERM, forward_signal);
+    std::size_t next = 0;
+    while (next < to_run_.size() || !running_.empty()) {
+      while (running_.size() < jobs_ && next < to_run_.size()) spawn(to_run_[next++]);
+      if (!running_.empty()) reap();
+    }
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    if (tty_ && !quiet_ && total_ > 0) std::fprintf(stderr, "\n");
+  }
+
+ private:
+  void spawn(const SweepPoint& p) {
+    const std::string rel = "points/" + std::to_string(p.index);
+    fs::remove_all(out_ + "/" + rel);
+    fs::create_directories(out_ + "/" + rel);
+    std::vector<std::string> args{exe_, "run", "base.yaml", "--quiet", "--out", rel};
+    for (const auto& o : sweep_.base_overrides) args.insert(args.end(), {"--set", o});
+    for (const auto& o : p.overrides()) args.insert(args.end(), {"--set", o});
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    // The point runs from OUT, so its messages name base.yaml the same way in every sweep folder
+    // (shards and merges compare equal).
+    posix_spawn_file_actions_addchdir_np(&fa, out_.c_str());
+    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+    const std::string log = rel + "/log.txt";
+    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+    pid_t pid = 0;
+    const int rc = posix_spawn(&pid, exe_.c_str(), &fa, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) {
+      record({p.index, "failed", p.values, std::string("cannot start: ") + std::strerror(rc), {}});
+      return;
+    }
+    for (auto& slot : g_children) {
+      if (slot == 0) {
+        slot = pid;
+        break;
+      }
+    }
+    running_.emplace(pid, p);
+  }
+
+  void reap() {
+    int status = 0;
+    pid_t pid = -1;
+    do {
+      pid = waitpid(-1, &status, 0);
+    } while (pid < 0 && errno == EINTR);
+    if (pid < 0) throw InputError(std::string("waitpid failed: ") + std::strerror(errno));
+    const auto it = running_.find(pid);
+    if (it == running_.end()) return;
+    for (auto& slot : g_children) {
+      if (slot == pid) slot = 0;
+    }
+    const SweepPoint p = std::move(it->second);
+    running_.erase(it);
+    const std::string dir = out_ + "/points/" + std::to_string(p.index);
+    JournalEntry e{p.index, "ok", p.values, "", {}};
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+      try {
+        e.metrics = summary_metrics(read_file(dir + "/summary.json"));
+      } catch (const InputError& err) {
+        e.status = "failed";
+        e.error = std::string("no readable summary.json: ") + err.what();
+      }
+    } else {
+      // Exit status 2 is a point the validator rejected (layout, memory); anything else crashed.
+      e.status = WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "invalid" : "failed";
+      std::string why;
+      if (WIFSIGNALED(status))
+        why = std::string("killed by signal ") + std::to_string(WTERMSIG(status)) + " (" +
+              strsignal(WTERMSIG(status)) + ")";
+      else if (e.status == "failed")
+        why = "exit status " + std::to_string(WEXITSTATUS(status));
+      const std::string head = first_log_lines(dir + "/log.txt");
+      e.error = why.empty() ? head : head.empty() ? why : why + ": " + head;
+    }
+    ++run_done_;
+    record(std::move(e));
+  }
+
+  void record(JournalEntry e) {
+    const std::string line = journal_line(e);
+    append_durably(journal_fd_, line, out_ + "/journal.jsonl");
+    ++done_;
+    if (quiet_) return;
+    if (tty_) {
+      draw_bar();
+    } else {
+      std::string msg = "  " + std::to_string(done_) + "/" + std::to_string(total_) + "  point " +
+                        std::to_string(e.index) + ": " + e.status;
+      if (!e.error.empty()) msg += ": " + e.error.substr(0, 160);
+      std::fprintf(stderr, "%s\n", msg.c_str());
+    }
+  }
+
+  void draw_bar() const {
+    constexpr int kWidth = 30;
+    const double frac = total_ > 0 ? double(done_) / double(total_) : 1.0;
+    const int filled = int(frac * kWidth);
+    std::string bar(std::size_t(filled), '=');
+    bar.resize(kWidth, ' ');
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start_).count();
+    char tail[96] = "";
+    // Rate and ETA count points that ran; filtered points cost nothing.
+    if (run_done_ > 0 && elapsed > 0) {
+      const double rate = double(run_done_) / elapsed;
+      const std::size_t left = to_run_.size() > run_done_ ? to_run_.size() - run_done_ : 0;
+      std::snprintf(tail, sizeof tail, "  %.2f points/s  ETA %s", rate,
+                    duration_text(double(left) / rate).c_str());
+    }
+    std::fprintf(stderr, "\r  [%s] %zu/%zu points%s   ", bar.c_str(), done_, total_, tail);
+    std::fflush(stderr);
+  }
+
+  std::string out_;
+  const SweepFile& sweep_;
+  std::size_t jobs_;
+  bool quiet_, tty_;
+  std::string exe_;
+  int journal_fd_ = -1;
+  std::vector<SweepPoint> to_run_;
+  std::map<pid_t, SweepPoint> running_;
+  std::size_t total_ = 0, done_ = 0, run_done_ = 0;
+  Clock::time_point start_;
+};
+
+}  // namespace
+
+int cmd_sweep(int argc, char** argv) {
+  Args a(argc, argv, 2, {"jobs", "out", "shard", "set"}, {"resume", "quiet"});
+  if (a.positionals().size() != 1) {
+    throw UsageError(
+        "usage: moesim sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] "
+        "[--set path=value]... [--quiet]");
+  }
+  const long long jobs_arg =
+      a.get_int("jobs", std::max<long long>(1, std::thread::hardware_concurrency()));
+  if (jobs_arg < 1 || jobs_arg > static_cast<long long>(kMaxJobs)) {
+    throw UsageError("--jobs expects 1 to " + std::to_string(kMaxJobs) + ", got " +
+                     std::to_string(jobs_arg));
+  }
+  const auto [shard, shards] =
+      a.has("shard") ? parse_shard(*a.get("shard")) : std::pair<std::size_t, std::size_t>{0, 1};
+  const SweepFile sweep = load_sweep_file(a.positionals()[0], a.all("set"));
+  std::string out = a.get_or("out", "results/" + sweep.name + "-sweep");
+  if (!a.has("out") && shards > 1) {
+    out += "-shard-" + std::to_string(shard) + "-of-" + std::to_string(shards);
+  }
+  const SweepManifest manifest{
+      sweep.name, sweep_size(sweep.spec), swept_paths(sweep.spec), sweep.base_overrides, shard,
+      shards};
+  const std::set<std::size_t> done =
+      prepare_sweep_folder(out, manifest, sweep.base_text, a.has("resume"));
+  std::vector<std::size_t> todo;
+  for (std::size_t i : shard_indices(manifest.points, shard, shards)) {
+    if (!done.count(i)) todo.push_back(i);
+  }
+  std::printf("moesim sweep: %s: %zu points", sweep.name.c_str(), manifest.points);
+  if (shards > 1) std::printf(", shard %zu/%zu", shard, shards);
+  if (!done.empty()) std::printf(", %zu already done", done.size());
+  std::printf(", %zu to do, %lld at a time -> %s/\n", todo.size(), jobs_arg, out.c_str());
+  std::fflush(stdout);
+  SweepRunner runner(out, sweep, std::size_t(jobs_arg), a.has("quiet"));
+  runner.run(todo);
+  const SweepCounts c = write_results(out, manifest);
+  std::printf(
+      "moesim sweep: %zu ok, %zu invalid, %zu failed, %zu filtered; results in %s/results.csv\n",
+      c.ok, c.invalid, c.failed, c.filtered, out.c_str());
+  if (c.ok == 0 && !c.first_error.empty()) {
+    std::fprintf(stderr, "moesim sweep: no point succeeded; the first error: %s\n",
+                 c.first_error.c_str());
+  }
+  return 0;
+}
+
+}  // namespace moesim

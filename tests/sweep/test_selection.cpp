@@ -1,0 +1,174 @@
+// Configuration selection on hand-made results tables: constraints, ranking, removed-by counts,
+// the Pareto front, and the Markdown, CSV and SVG outputs.
+#include <doctest/doctest.h>
+
+#include "analysis/selection.hpp"
+#include "models/errors.hpp"
+
+using namespace moesim;
+
+namespace {
+
+// Seven points. (throughput per device, 1 / mean TPOT):
+//   0: (100, 100)  1: (150, 50)  2: (120, 40)  5: (90, 125)  6: (95, 80)
+// Point 6 is dominated by point 0 (100 >= 95 and 100 >= 80); 0, 1 and 5 are the front.
+// Point 2 breaks the TPOT p90 constraint, 3 did not fit, 4 was filtered by the sweep.
+const char* kTable =
+    "index,status,deployment.tp,serving.x,throughput_output_tokens_per_s_per_device,tpot_s.mean,"
+    "tpot_s.p90,error\n"
+    "0,ok,1,a,100,0.01,0.02,\n"
+    "1,ok,2,a,150,0.02,0.04,\n"
+    "2,ok,4,a,120,0.025,0.06,\n"
+    "3,invalid,8,a,,,,\"base.yaml:1:1: error: x, \"\"y\"\"\"\n"
+    "4,filtered,8,b,,,,deployment.tp <= 4\n"
+    "5,ok,1,b,90,0.008,0.01,\n"
+    "6,ok,2,b,95,0.0125,0.03,\n";
+
+SelectionRequest request(std::size_t top) {
+  SelectionRequest r;
+  r.objective = kFrontThroughput;
+  r.constraints = {parse_constraint("fits_memory"), parse_constraint("tpot_s.p90 <= 0.05")};
+  r.top = top;
+  r.knobs = {"deployment.tp", "serving.x"};
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("parse_csv: quoted fields, CRLF, a last line without newline, short rows") {
+  const CsvTable t = parse_csv("a,b,c\r\n1,\"x, \"\"y\"\"\nz\",3\r\n4\n5,6,7");
+  CHECK(t.header == std::vector<std::string>{"a", "b", "c"});
+  REQUIRE(t.rows.size() == 3);
+  CHECK(t.rows[0] == std::vector<std::string>{"1", "x, \"y\"\nz", "3"});
+  CHECK(t.rows[1] == std::vector<std::string>{"4", "", ""});
+  CHECK(t.rows[2] == std::vector<std::string>{"5", "6", "7"});
+  CHECK(*t.column("c") == 2);
+  CHECK_FALSE(t.column("d"));
+  CHECK_THROWS_WITH_AS((void)parse_csv("a\n\"open"), "CSV: a quoted field is not closed",
+                       InputError);
+}
+
+TEST_CASE("constraints: operators, text equality, fits_memory, errors") {
+  const Constraint c = parse_constraint(" tpot_s.p90<=0.05 ");
+  CHECK(c.column == "tpot_s.p90");
+  CHECK(c.op == "<=");
+  CHECK(c.value == "0.05");
+  CHECK(c.text == "tpot_s.p90<=0.05");
+  CHECK(parse_constraint("a != b").op == "!=");
+  CHECK(parse_constraint("a > 1").op == ">");
+  CHECK(parse_constraint("fits_memory").fits_memory);
+  CHECK_THROWS_WITH_AS((void)parse_constraint("tpot_s.p90 <= fast"),
+                       "constraint 'tpot_s.p90 <= fast': <= needs a number, got 'fast'",
+                       ConfigError);
+  CHECK_THROWS_WITH_AS((void)parse_constraint("tpot"),
+                       "constraint 'tpot': expected COLUMN OP VALUE with OP one of <= < >= > == != "
+                       "(e.g. 'tpot_s.p90<=0.05'), or fits_memory",
+                       ConfigError);
+}
+
+TEST_CASE("selection: ranking, first removing constraint, Pareto front, differing knobs") {
+  const CsvTable t = parse_csv(kTable);
+  const Selection s = select_points(t, request(3));
+  CHECK(s.ranked == std::vector<std::size_t>{1, 0, 6, 5});  // 150, 100, 95, 90
+  CHECK(s.pareto == std::vector<bool>{true, true, false, false, false, true, false});
+  using R = std::pair<std::string, std::size_t>;
+  CHECK(s.removed == std::vector<R>{{"sweep filter 'deployment.tp <= 4'", 1},
+                                    {"fits_memory", 1},
+                                    {"tpot_s.p90 <= 0.05", 1}});
+  // Top 3 rows 1, 0, 6: tp 2, 1, 2 and x a, a, b both differ; top 2: only tp.
+  CHECK(s.shown_knobs == std::vector<std::string>{"deployment.tp", "serving.x"});
+  CHECK(select_points(t, request(2)).shown_knobs == std::vector<std::string>{"deployment.tp"});
+  CHECK(s.shown_columns == std::vector<std::string>{kFrontThroughput, "tpot_s.p90"});
+  // Minimising TPOT p90 instead: 0.01, 0.02, 0.03, 0.04.
+  SelectionRequest m = request(10);
+  m.objective = "tpot_s.p90";
+  m.minimize = true;
+  CHECK(select_points(t, m).ranked == std::vector<std::size_t>{5, 0, 6, 1});
+  // Without constraints the invalid point is still dropped, by its status.
+  SelectionRequest none = request(10);
+  none.constraints.clear();
+  CHECK(select_points(t, none).removed ==
+        std::vector<R>{{"sweep filter 'deployment.tp <= 4'", 1}, {"status invalid", 1}});
+  // Text equality over a knob.
+  SelectionRequest text = request(10);
+  text.constraints = {parse_constraint("serving.x==b")};
+  CHECK(select_points(t, text).ranked == std::vector<std::size_t>{6, 5});
+}
+
+TEST_CASE("selection: equal points are all on the front, a tie in x keeps the better y") {
+  // (x, 1/tpot): (1, 1), (1, 1), (1, 0.5), (2, 0.5): row 2 is dominated by row 0 (same x,
+  // better y); rows 0 and 1 do not dominate each other; row 3 has the largest x.
+  const CsvTable t = parse_csv(
+      "index,status,throughput_output_tokens_per_s_per_device,tpot_s.mean\n"
+      "0,ok,1,1\n1,ok,1,1\n2,ok,1,2\n3,ok,2,2\n");
+  SelectionRequest r;
+  r.objective = kFrontThroughput;
+  CHECK(select_points(t, r).pareto == std::vector<bool>{true, true, false, true});
+}
+
+TEST_CASE("selection: unknown columns are errors") {
+  const CsvTable t = parse_csv(kTable);
+  SelectionRequest r = request(3);
+  r.objective = "throughput";
+  CHECK_THROWS_WITH_AS(
+      (void)select_points(
+          t, r,
+          [](const std::string& w, const std::vector<std::string>&) { return "no '" + w + "'"; }),
+      "unknown objective column 'throughput'; no 'throughput'", ConfigError);
+  r = request(3);
+  r.constraints.push_back(parse_constraint("tpot_s.p95<0.1"));
+  CHECK_THROWS_WITH_AS((void)select_points(t, r),
+                       "unknown constraint column 'tpot_s.p95'; columns: index, status, "
+                       "deployment.tp, serving.x, throughput_output_tokens_per_s_per_device, "
+                       "tpot_s.mean, tpot_s.p90, error",
+                       ConfigError);
+}
+
+TEST_CASE("selection outputs: Markdown table, CSV, Pareto scatter") {
+  const CsvTable t = parse_csv(kTable);
+  const SelectionRequest r = request(3);
+  const Selection s = select_points(t, r);
+  CHECK(
+      selection_markdown(t, r, s) ==
+      "| rank | index | deployment.tp | serving.x | throughput_output_tokens_per_s_per_device | "
+      "tpot_s.p90 |\n"
+      "| ---: | ----: | ------------- | --------- | ----------------------------------------: | "
+      "---------: |\n"
+      "|   1* |     1 | 2             | a         |                                       150 |    "
+      "   0.04 |\n"
+      "|   2* |     0 | 1             | a         |                                       100 |    "
+      "   0.02 |\n"
+      "|    3 |     6 | 2             | b         |                                        95 |    "
+      "   0.03 |\n"
+      "\n"
+      "4 of 7 points meet every constraint; the top 3 by throughput_output_tokens_per_s_per_device "
+      "(highest first).\n"
+      "A '*' after the rank marks the Pareto front of throughput_output_tokens_per_s_per_device "
+      "(max) versus 1/tpot_s.mean (max) among them.\n"
+      "\n"
+      "- removed by sweep filter 'deployment.tp <= 4': 1 point\n"
+      "- removed by fits_memory: 1 point\n"
+      "- removed by tpot_s.p90 <= 0.05: 1 point\n");
+  CHECK(selection_csv(t, r, s) ==
+        "rank,index,pareto,deployment.tp,serving.x,throughput_output_tokens_per_s_per_device,tpot_"
+        "s.p90\n"
+        "1,1,1,2,a,150,0.04\n"
+        "2,0,1,1,a,100,0.02\n"
+        "3,6,0,2,b,95,0.03\n");
+  const std::string svg = pareto_svg(t, s);
+  CHECK(svg.rfind("<?xml", 0) == 0);
+  CHECK(svg.find("<svg") != std::string::npos);
+  CHECK(svg.find("</svg>") != std::string::npos);
+  CHECK(svg.find("meet the constraints") != std::string::npos);
+  CHECK(svg.find("other successful points") != std::string::npos);  // point 2
+  CHECK(svg.find("Pareto front") != std::string::npos);
+}
+
+TEST_CASE("display values: integers, one decimal from 1000, else 4 significant digits") {
+  CHECK(display_value("150") == "150");
+  CHECK(display_value("1461.5123") == "1461.5");
+  CHECK(display_value("0.0052712345") == "0.005271");
+  CHECK(display_value("12.3456") == "12.35");
+  CHECK(display_value("h100-sxm") == "h100-sxm");
+  CHECK(display_value("") == "");
+}

@@ -1,0 +1,251 @@
+// `moesim sweep`, `merge` and `select` end to end on a 6-point sweep of a tiny scenario (each
+// point is a `moesim run` child process of 30 requests).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <sstream>
+#include <vector>
+
+#include "tests/test_support.hpp"
+
+using namespace moesim::test;
+
+namespace {
+
+// tp {1, 2, 4} x max_num_seqs {4, 16} on one node of 2 devices, ep = tp:
+//   0: tp 1, seqs 4   ok           3: tp 2, seqs 16  ok
+//   1: tp 1, seqs 16  ok           4: tp 4, seqs 4   invalid (needs 4 devices, the cluster has 2)
+//   2: tp 2, seqs 4   ok           5: tp 4, seqs 16  filtered (16 x 4 > 32)
+const char* kSweep = R"(name: tiny
+seed: 7
+model: qwen1.5-moe-a2.7b
+hardware: h100-sxm
+cluster: {nodes: 1, devices_per_node: 2}
+serving:
+  scheduler: {name: vllm, max_num_seqs: 16, max_num_batched_tokens: 1024}
+workload:
+  source: {name: poisson, rate: 8/s, requests: 30}
+  lengths: {name: lognormal, prompt_median: 200, prompt_sigma: 0.5, output_median: 40, output_sigma: 0.5}
+sweep:
+  grid:
+    deployment.tp: [1, 2, 4]
+    serving.scheduler.max_num_seqs: [4, 16]
+  derived:
+    deployment.ep: deployment.tp
+  filters:
+    - "serving.scheduler.max_num_seqs * deployment.tp <= 32"
+)";
+
+const char* kFilter = "serving.scheduler.max_num_seqs * deployment.tp <= 32";
+
+// A fresh folder holding s.yaml.
+std::string sweep_dir(const std::string& name) {
+  const std::string dir = temp_dir(name);
+  write_text(dir + "/s.yaml", kSweep);
+  return dir;
+}
+
+// Runs the sweep into dir/out with `extra` options; returns its results.csv.
+std::string run_sweep(const std::string& dir, const std::string& out,
+                      const std::string& extra = "") {
+  const auto r = run_moesim("sweep " + dir + "/s.yaml --jobs 2 --quiet --out " + dir + "/" + out +
+                            " " + extra);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  return read_text(dir + "/" + out + "/results.csv");
+}
+
+std::vector<std::vector<std::string>> csv_rows(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::stringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> row;
+    std::stringstream ls(line);
+    for (std::string c; std::getline(ls, c, ',');) row.push_back(c);
+    if (!line.empty() && line.back() == ',') row.emplace_back();
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> out;
+  std::stringstream in(text);
+  for (std::string l; std::getline(in, l);) out.push_back(l);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("sweep: six points with their statuses, swept columns and metrics") {
+  const std::string dir = sweep_dir("sweep-basic");
+  const auto r = run_moesim("sweep " + dir + "/s.yaml --jobs 2 --out " + dir + "/out");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(r.output.find("moesim sweep: tiny: 6 points, 6 to do, 2 at a time") != std::string::npos);
+  CHECK(r.output.find("4 ok, 1 invalid, 0 failed, 1 filtered") != std::string::npos);
+  CHECK(r.output.find("point 5: filtered: " + std::string(kFilter)) != std::string::npos);
+  const auto rows = csv_rows(read_text(dir + "/out/results.csv"));
+  REQUIRE(rows.size() == 7);
+  const auto& head = rows[0];
+  REQUIRE(head.size() > 6);
+  CHECK(std::vector<std::string>(head.begin(), head.begin() + 5) ==
+        std::vector<std::string>{"index", "status", "deployment.tp",
+                                 "serving.scheduler.max_num_seqs", "deployment.ep"});
+  CHECK(head.back() == "error");
+  CHECK(std::find(head.begin(), head.end(), "tpot_s.p90") != head.end());
+  CHECK(std::find(head.begin(), head.end(), "wall_time_s") == head.end());
+  const std::vector<std::string> status{"ok", "ok", "ok", "ok", "invalid", "filtered"};
+  for (std::size_t i = 0; i < 6; ++i) {
+    CHECK(rows[i + 1][0] == std::to_string(i));
+    CHECK(rows[i + 1][1] == status[i]);
+  }
+  CHECK(rows[3][2] == "2");  // point 2: tp 2, seqs 4, ep 2
+  CHECK(rows[3][3] == "4");
+  CHECK(rows[3][4] == "2");
+  // The invalid point's error is the validator's message for its --set.
+  CHECK(read_text(dir + "/out/results.csv").find("--set deployment.tp=4: error: deployment.tp:") !=
+        std::string::npos);
+  CHECK(rows[6].back() == kFilter);
+  CHECK(lines_of(read_text(dir + "/out/journal.jsonl")).size() == 6);
+  CHECK(std::filesystem::exists(dir + "/out/points/0/summary.json"));
+  CHECK(std::filesystem::exists(dir + "/out/points/4/log.txt"));
+  CHECK(read_text(dir + "/out/base.yaml").find("sweep:") == std::string::npos);
+}
+
+TEST_CASE(
+    "sweep --resume after a kill: only the missing points run, results.csv is byte-identical") {
+  const std::string dir = sweep_dir("sweep-resume");
+  const std::string full = run_sweep(dir, "out");
+  // A kill loses the points in flight and may cut the line being written.
+  const auto journal = lines_of(read_text(dir + "/out/journal.jsonl"));
+  REQUIRE(journal.size() == 6);
+  std::string kept;
+  for (std::size_t i = 0; i < journal.size(); ++i) {
+    if (i != 1 && i != 2) kept += journal[i] + "\n";
+  }
+  write_text(dir + "/out/journal.jsonl", kept + "{\"index\":3,\"sta");
+  std::filesystem::remove(dir + "/out/results.csv");
+  const auto r =
+      run_moesim("sweep " + dir + "/s.yaml --jobs 2 --quiet --resume --out " + dir + "/out");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(r.output.find("6 points, 4 already done, 2 to do") != std::string::npos);
+  CHECK(read_text(dir + "/out/results.csv") == full);
+  CHECK(lines_of(read_text(dir + "/out/journal.jsonl")).size() == 6);
+  // Nothing left: resuming again runs nothing and changes nothing.
+  const auto again = run_moesim("sweep " + dir + "/s.yaml --quiet --resume --out " + dir + "/out");
+  CHECK(again.output.find("6 already done, 0 to do") != std::string::npos);
+  CHECK(read_text(dir + "/out/results.csv") == full);
+  // A different sweep cannot resume this folder.
+  const auto other =
+      run_moesim("sweep " + dir + "/s.yaml --resume --set seed=8 --out " + dir + "/out");
+  CHECK(other.status == 2);
+  CHECK(other.output.find(dir + "/out holds a different sweep") != std::string::npos);
+}
+
+TEST_CASE("sweep shards 0/3, 1/3, 2/3 merged equal the unsharded results.csv byte for byte") {
+  const std::string dir = sweep_dir("sweep-shards");
+  const std::string full = run_sweep(dir, "full");
+  for (int i = 0; i < 3; ++i) {
+    const std::string part =
+        run_sweep(dir, "shard" + std::to_string(i), "--shard " + std::to_string(i) + "/3");
+    CHECK(lines_of(part).size() == 3);  // header + indices i and i + 3
+  }
+  const auto r = run_moesim("merge " + dir + "/shard2 " + dir + "/shard0 " + dir +
+                            "/shard1 --out " + dir + "/merged");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(r.output.find("6 of 6 points from 3 folder(s)") != std::string::npos);
+  CHECK(read_text(dir + "/merged/results.csv") == full);
+  // Two shards: the table so far, and what is missing.
+  const auto partial =
+      run_moesim("merge " + dir + "/shard0 " + dir + "/shard1 --out " + dir + "/partial");
+  CHECK(partial.status == 0);
+  CHECK(partial.output.find("2 point(s) missing") != std::string::npos);
+  // The same point with two different results is an error.
+  std::filesystem::copy(dir + "/shard0", dir + "/forged", std::filesystem::copy_options::recursive);
+  std::string j = read_text(dir + "/forged/journal.jsonl");
+  const std::string ok0 = "{\"index\":0,\"status\":\"ok\"";
+  REQUIRE(j.find(ok0) != std::string::npos);
+  j.replace(j.find(ok0), ok0.size(), "{\"index\":0,\"status\":\"failed\"");
+  write_text(dir + "/forged/journal.jsonl", j);
+  const auto bad = run_moesim("merge " + dir + "/shard0 " + dir + "/forged --out " + dir + "/bad");
+  CHECK(bad.status == 2);
+  CHECK(bad.output == "moesim merge: error: point 0 has different results in " + dir +
+                          "/shard0 and " + dir + "/forged\n");
+}
+
+TEST_CASE("select: ranked table, removed-by counts, selection files and the Pareto plot") {
+  const std::string dir = sweep_dir("sweep-select");
+  (void)run_sweep(dir, "out");
+  const auto r =
+      run_moesim("select " + dir +
+                 "/out/results.csv --objective "
+                 "throughput_output_tokens_per_s_per_device --constraint fits_memory "
+                 "--constraint \"deployment.tp<2\" --constraint \"tpot_s.p90<=1\" --top 5");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  // Points 0 and 1 remain; they differ only in max_num_seqs, the one knob shown.
+  CHECK(r.output.rfind("| rank | index | serving.scheduler.max_num_seqs | "
+                       "throughput_output_tokens_per_s_per_device | deployment.tp | tpot_s.p90 |\n",
+                       0) == 0);
+  CHECK(r.output.find("2 of 6 points meet every constraint") != std::string::npos);
+  CHECK(r.output.find("- removed by sweep filter '" + std::string(kFilter) + "': 1 point\n") !=
+        std::string::npos);
+  CHECK(r.output.find("- removed by fits_memory: 1 point\n") != std::string::npos);
+  CHECK(r.output.find("- removed by deployment.tp<2: 2 points\n") != std::string::npos);
+  CHECK(r.output.find("tpot_s.p90<=1") == std::string::npos);  // removed nothing: no line
+  CHECK(r.output.find("|   1* |") != std::string::npos);  // the best throughput is on the front
+  CHECK(lines_of(read_text(dir + "/out/selection.csv")).size() == 3);
+  CHECK(read_text(dir + "/out/selection.md").find("| rank |") == 0);
+  CHECK(read_text(dir + "/out/pareto.svg").find("</svg>") != std::string::npos);
+  const auto bad = run_moesim("select " + dir + "/out/results.csv --objective throughput");
+  CHECK(bad.status == 2);
+  CHECK(bad.output ==
+        "moesim select: error: unknown objective column 'throughput'; did you mean "
+        "'throughput_output_tokens_per_s' or 'throughput_output_tokens_per_s_per_device'?\n");
+}
+
+TEST_CASE("sweep: a bad sweep file gives every error with its place, exit 2") {
+  const std::string dir = temp_dir("sweep-bad");
+  write_text(dir + "/bad.yaml", R"(name: bad
+model: qwen1.5-moe-a2.7b
+hardware: h100-sxm
+workload:
+  source: {name: poisson, rate: 8/s, requests: 10}
+sweep:
+  grid:
+    deployment.tp: [1, 2]
+    serving.kv_block_size: 16
+  zip:
+    model.layers: [8, 16]
+    model.hidden: [1024]
+  derived:
+    deployment.ep: devices / deployment.tpp
+  filters:
+    - deployment.tp < = 2
+  filter: []
+)");
+  const std::string f = dir + "/bad.yaml";
+  const auto r = run_moesim("sweep " + f + " --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.output == f +
+                        ":17:3: error: sweep.filter: unknown key; did you mean 'filters'? (valid "
+                        "keys: grid, zip, derived, filters)\n" +
+                        f +
+                        ":9:28: error: sweep.grid.serving.kv_block_size: expected a list of "
+                        "values, e.g. [1, 2, 4]\n" +
+                        f +
+                        ":12:5: error: sweep.zip.model.hidden: zip lists must have equal lengths: "
+                        "'model.layers' has 2 values, 'model.hidden' has 1\n" +
+                        f +
+                        ":14:5: error: sweep.derived.deployment.ep: unknown name 'deployment.tpp' "
+                        "at column 11 of 'devices / deployment.tpp'; did you mean 'deployment.tp'? "
+                        "(valid: deployment.tp, serving.kv_block_size, model.layers, model.hidden, "
+                        "deployment.ep, devices, cluster.devices_per_node, cluster.nodes)\n" +
+                        f +
+                        ":16:7: error: sweep.filters[0]: bad filter 'deployment.tp < = 2': "
+                        "expected a number, a name or '(' at column 17\n"
+                        "5 error(s)\n");
+  CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+  const auto shard = run_moesim("sweep " + f + " --shard 3/3");
+  CHECK(shard.status == 2);
+  CHECK(shard.output == "moesim sweep: --shard i/N needs 0 <= i < N, got '3/3'\n");
+}
