@@ -13,5 +13,6 @@ int cmd_topology(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
 int cmd_merge(int argc, char** argv);
 int cmd_select(int argc, char** argv);
+int cmd_speculation(int argc, char** argv);
 
 }  // namespace moesim

@@ -31,7 +31,10 @@ constexpr const char* kUsage =
     "                      run every point of a sweep file, N at a time, into results.csv\n"
     "  merge DIR... [--out DIR]               join sweep shards into one results.csv\n"
     "  select RESULTS.csv --objective KEY [--minimize] [--constraint EXPR]... [--top K]\n"
-    "                      ranked table, removed-by counts, Pareto front and plot\n";
+    "                      ranked table, removed-by counts, Pareto front and plot\n"
+    "  speculation --model M --hardware H [--draft D | --method mtp] [--gamma 2,3,4]\n"
+    "              [--alpha 0.6,0.8] [--batch 1,2,4,...] [--out DIR]\n"
+    "                      speedup and target efficiency versus batch (the MoESD study)\n";
 
 }  // namespace
 
@@ -52,9 +55,10 @@ int main(int argc, char** argv) {
     if (cmd == "sweep") return cmd_sweep(argc, argv);
     if (cmd == "merge") return cmd_merge(argc, argv);
     if (cmd == "select") return cmd_select(argc, argv);
+    if (cmd == "speculation") return cmd_speculation(argc, argv);
     std::cerr << "moesim: unknown command '" << cmd << "'; "
               << suggestion_text(cmd, {"run", "validate", "cost", "describe", "trace", "topology",
-                                    "sweep", "merge", "select"}) << "\n"
+                                    "sweep", "merge", "select", "speculation"}) << "\n"
               << kUsage;
     return 2;
   } catch (const ScenarioError& e) {

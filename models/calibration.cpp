@@ -17,7 +17,10 @@ constexpr OpClass kFitted[] = {OpClass::kGemm, OpClass::kGroupedGemm, OpClass::k
 
 void set_eta(Efficiency& e, OpClass c, double compute, double memory) {
   switch (c) {
-    case OpClass::kGemm: e.gemm_compute = compute; e.gemm_memory = memory; break;
+    case OpClass::kGemm:
+      e.gemm_compute = compute;
+      e.gemm_memory = memory;
+      break;
     case OpClass::kGroupedGemm:
       e.grouped_gemm_compute = compute;
       e.grouped_gemm_memory = memory;
@@ -26,8 +29,12 @@ void set_eta(Efficiency& e, OpClass c, double compute, double memory) {
       e.attention_compute = compute;
       e.attention_memory = memory;
       break;
-    case OpClass::kElementwise: e.elementwise_memory = memory; break;
-    case OpClass::kCommunication: e.communication = memory; break;
+    case OpClass::kElementwise:
+      e.elementwise_memory = memory;
+      break;
+    case OpClass::kCommunication:
+      e.communication = memory;
+      break;
   }
 }
 
@@ -69,7 +76,7 @@ std::array<double, 3> fit(const ClassProblem& p, std::array<double, 3> start) {
     for (int j = 0; j < kGrid; ++j) {
       for (int l = 0; l <= 30; ++l) {
         const std::array<double, 3> x = {lo + (hi - lo) * i / (kGrid - 1),
-                                          lo + (hi - lo) * j / (kGrid - 1), l * 1e-6};
+                                         lo + (hi - lo) * j / (kGrid - 1), l * 1e-6};
         const double fx = p.objective(x);
         if (fx < f * (1 - 1e-12)) {
           f = fx;
@@ -216,23 +223,25 @@ ProfileSplit split_profile(const ProfileTables& t) {
   ProfileSplit s;
   s.calibration.source = s.held_out.source = t.source;
   s.calibration.metadata = s.held_out.metadata = t.metadata;
-  split_rows(t.gemm, [](const GemmRow& r) { return std::make_tuple(r.dtype, r.n, r.k); },
-             [](const GemmRow& r) { return r.m; }, s.calibration.gemm, s.held_out.gemm);
+  split_rows(
+      t.gemm, [](const GemmRow& r) { return std::make_tuple(r.dtype, r.n, r.k); },
+      [](const GemmRow& r) { return r.m; }, s.calibration.gemm, s.held_out.gemm);
   split_rows(
       t.grouped,
       [](const GroupedRow& r) {
         return std::make_tuple(r.hidden, r.inter, r.routing, r.experts_active);
       },
       [](const GroupedRow& r) { return r.tokens; }, s.calibration.grouped, s.held_out.grouped);
-  split_rows(t.decode, [](const DecodeRow& r) { return std::make_tuple(r.config, r.q, r.batch); },
-             [](const DecodeRow& r) { return r.context; }, s.calibration.decode,
-             s.held_out.decode);
-  split_rows(t.prefill, [](const PrefillRow& r) { return std::make_tuple(r.config, r.chunk); },
-             [](const PrefillRow& r) { return r.context; }, s.calibration.prefill,
-             s.held_out.prefill);
-  split_rows(t.elementwise, [](const ElementwiseRow& r) { return r.kernel; },
-             [](const ElementwiseRow& r) { return r.bytes; }, s.calibration.elementwise,
-             s.held_out.elementwise);
+  split_rows(
+      t.decode, [](const DecodeRow& r) { return std::make_tuple(r.config, r.q, r.batch); },
+      [](const DecodeRow& r) { return r.context; }, s.calibration.decode, s.held_out.decode);
+  split_rows(
+      t.prefill, [](const PrefillRow& r) { return std::make_tuple(r.config, r.chunk); },
+      [](const PrefillRow& r) { return r.context; }, s.calibration.prefill, s.held_out.prefill);
+  split_rows(
+      t.elementwise, [](const ElementwiseRow& r) { return r.kernel; },
+      [](const ElementwiseRow& r) { return r.bytes; }, s.calibration.elementwise,
+      s.held_out.elementwise);
   s.calibration.collective = t.collective;
   return s;
 }
@@ -246,8 +255,8 @@ FidelityReport fidelity(const ProfileTables& t, const Hardware& hw) {
   r.calibration_rows = cal_samples.size();
   r.held_out_rows = held.size();
   r.calibration = calibrate(cal_samples, hw);
-  const ProfiledCostModel profiled(split.calibration,
-                                   cost_models().create("roofline", {}), "uniform");
+  const ProfiledCostModel profiled(split.calibration, cost_models().create("roofline", {}),
+                                   "uniform");
   std::vector<std::string> names;
   for (const auto& s : held)
     if (std::find(names.begin(), names.end(), s.family) == names.end()) names.push_back(s.family);
@@ -258,9 +267,8 @@ FidelityReport fidelity(const ProfileTables& t, const Hardware& hw) {
     FamilyFidelity f;
     f.family = family.empty() ? "overall" : family;
     f.roofline = errors(mine, [&](const Op& op) { return roofline_time(op, hw).time.value(); });
-    f.calibrated = errors(mine, [&](const Op& op) {
-      return calibrated_time(op, r.calibration).time.value();
-    });
+    f.calibrated =
+        errors(mine, [&](const Op& op) { return calibrated_time(op, r.calibration).time.value(); });
     f.profiled = errors(mine, [&](const Op& op) { return profiled.time(op, hw).time.value(); });
     return f;
   };
@@ -277,10 +285,11 @@ std::string fidelity_markdown(const FidelityReport& r) {
       "median | p90 |\n|---|---|---|---|---|---|---|---|\n";
   char buf[256];
   auto row = [&](const FamilyFidelity& f) {
-    std::snprintf(buf, sizeof buf, "| %s | %zu | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% |\n",
-                  f.family.c_str(), f.roofline.count, 100 * f.roofline.median,
-                  100 * f.roofline.p90, 100 * f.calibrated.median, 100 * f.calibrated.p90,
-                  100 * f.profiled.median, 100 * f.profiled.p90);
+    std::snprintf(buf, sizeof buf,
+                  "| %s | %zu | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% |\n",
+                  f.family.c_str(), f.roofline.count, 100 * f.roofline.median, 100 * f.roofline.p90,
+                  100 * f.calibrated.median, 100 * f.calibrated.p90, 100 * f.profiled.median,
+                  100 * f.profiled.p90);
     out += buf;
   };
   for (const auto& f : r.families) row(f);

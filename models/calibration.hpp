@@ -79,8 +79,8 @@ struct FamilyFidelity {
 struct FidelityReport {
   std::vector<FamilyFidelity> families;  // gemm, grouped_gemm, attention_decode, ... (present)
   FamilyFidelity overall;
-  Calibration calibration;         // fitted on the calibration half
-  ProfiledCounters profiled;       // lookups of the profiled model over the held-out rows
+  Calibration calibration;    // fitted on the calibration half
+  ProfiledCounters profiled;  // lookups of the profiled model over the held-out rows
   std::size_t calibration_rows = 0, held_out_rows = 0;
 };
 

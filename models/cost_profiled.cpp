@@ -22,10 +22,11 @@ DType table_dtype(DType d) { return d == DType::kFp16 ? DType::kBf16 : d; }
 double roof(const Op& op, const Hardware& hw) { return roofline_time(op, hw).time.value(); }
 
 const char* elementwise_kernel(const Op& op) {
-  static const std::pair<const char*, const char*> names[] = {
-      {"norms_residual", "norms_residual"}, {"embedding", "embedding"},
-      {"sampling", "sampling"},             {"rejection_sampling", "sampling"},
-      {"elementwise_copy", "copy"}};
+  static const std::pair<const char*, const char*> names[] = {{"norms_residual", "norms_residual"},
+                                                              {"embedding", "embedding"},
+                                                              {"sampling", "sampling"},
+                                                              {"rejection_sampling", "sampling"},
+                                                              {"elementwise_copy", "copy"}};
   for (const auto& [name, kernel] : names) {
     if (std::strcmp(op.name, name) == 0) return kernel;
   }
@@ -36,11 +37,16 @@ const char* elementwise_kernel(const Op& op) {
 
 const char* profile_family_name(ProfileFamily f) {
   switch (f) {
-    case ProfileFamily::kGemm: return "gemm";
-    case ProfileFamily::kGroupedGemm: return "grouped_gemm";
-    case ProfileFamily::kAttention: return "attention";
-    case ProfileFamily::kElementwise: return "elementwise";
-    case ProfileFamily::kCommunication: return "communication";
+    case ProfileFamily::kGemm:
+      return "gemm";
+    case ProfileFamily::kGroupedGemm:
+      return "grouped_gemm";
+    case ProfileFamily::kAttention:
+      return "attention";
+    case ProfileFamily::kElementwise:
+      return "elementwise";
+    case ProfileFamily::kCommunication:
+      return "communication";
   }
   return "?";
 }
@@ -50,11 +56,16 @@ ProfileFamily profile_family(const Op& op) {
   if (std::strcmp(op.name, "attn_core") == 0) return ProfileFamily::kAttention;
   if (std::strcmp(op.name, "routed_experts") == 0) return ProfileFamily::kGroupedGemm;
   switch (op.op_class) {
-    case OpClass::kGemm: return ProfileFamily::kGemm;
-    case OpClass::kGroupedGemm: return ProfileFamily::kGroupedGemm;
-    case OpClass::kAttention: return ProfileFamily::kAttention;
-    case OpClass::kElementwise: return ProfileFamily::kElementwise;
-    case OpClass::kCommunication: return ProfileFamily::kCommunication;
+    case OpClass::kGemm:
+      return ProfileFamily::kGemm;
+    case OpClass::kGroupedGemm:
+      return ProfileFamily::kGroupedGemm;
+    case OpClass::kAttention:
+      return ProfileFamily::kAttention;
+    case OpClass::kElementwise:
+      return ProfileFamily::kElementwise;
+    case OpClass::kCommunication:
+      return ProfileFamily::kCommunication;
   }
   return ProfileFamily::kGemm;
 }
@@ -72,8 +83,7 @@ std::uint64_t ProfiledCounters::lookups() const {
 }
 
 ProfiledCostModel::ProfiledCostModel(const ProfileTables& t,
-                                     std::shared_ptr<const CostModel> fallback,
-                                     std::string routing)
+                                     std::shared_ptr<const CostModel> fallback, std::string routing)
     : fallback_(std::move(fallback)), metadata_(t.metadata) {
   if (!fallback_) throw ConfigError("cost model 'profiled': no fallback model");
   for (const auto& r : t.gemm)
@@ -86,14 +96,12 @@ ProfiledCostModel::ProfiledCostModel(const ProfileTables& t,
         .first->second.add({r.experts_active, r.tokens}, r.time_s);
   }
   for (const auto& r : t.decode) {
-    decode_.try_emplace(r.config, 3).first->second.add({r.q, r.batch, r.context + r.q},
-                                                      r.time_s);
+    decode_.try_emplace(r.config, 3).first->second.add({r.q, r.batch, r.context + r.q}, r.time_s);
     double& qmax = decode_q_max_[r.config];
     qmax = std::max(qmax, r.q);
   }
   for (const auto& r : t.prefill)
-    prefill_.try_emplace(r.config, 2).first->second.add({r.chunk, r.context + r.chunk},
-                                                       r.time_s);
+    prefill_.try_emplace(r.config, 2).first->second.add({r.chunk, r.context + r.chunk}, r.time_s);
   for (const auto& r : t.elementwise)
     elementwise_.try_emplace(r.kernel, 1).first->second.add({r.bytes}, r.time_s);
   for (auto* grids : {&decode_, &prefill_})
@@ -108,8 +116,8 @@ auto ProfiledCostModel::gemm(double m, double n, double k, DType dt, const Hardw
   if (!(m > 0 && n > 0 && k > 0) || gemm_.empty()) return std::nullopt;
   const DType want = table_dtype(dt);
   for (auto it = gemm_.lower_bound({want, n * (1 - kExactTol), 0});
-       it != gemm_.end() && std::get<0>(it->first) == want && std::get<1>(it->first) <=
-                                                                  n * (1 + kExactTol);
+       it != gemm_.end() && std::get<0>(it->first) == want &&
+       std::get<1>(it->first) <= n * (1 + kExactTol);
        ++it) {
     if (!same(std::get<1>(it->first), n) || !same(std::get<2>(it->first), k)) continue;
     if (auto v = it->second.at({m})) return Value{*v, false};
@@ -124,8 +132,8 @@ auto ProfiledCostModel::gemm(double m, double n, double k, DType dt, const Hardw
     const auto& [d, n2, k2] = key;
     if (have_dtype && d != want) continue;
     const double dist = log_dist(n, n2) + log_dist(k, k2);
-    if (dist < best_d - kExactTol ||
-        (std::abs(dist - best_d) <= kExactTol && n2 * k2 < std::get<1>(*best) * std::get<2>(*best))) {
+    if (dist < best_d - kExactTol || (std::abs(dist - best_d) <= kExactTol &&
+                                      n2 * k2 < std::get<1>(*best) * std::get<2>(*best))) {
       best_d = dist;
       best = &key;
     }
@@ -141,14 +149,15 @@ auto ProfiledCostModel::gemm_op(const Op& op, const Hardware& hw) const -> std::
   const double m = op.m, n = op.n, k = op.k;
   if (!(m > 0 && n > 0 && k > 0)) return std::nullopt;
   const double mats = op.flops.value() / (2.0 * m * n * k);
-  const bool ffn = std::strcmp(op.name, "dense_ffn") == 0 ||
-                   std::strcmp(op.name, "shared_experts") == 0;
+  const bool ffn =
+      std::strcmp(op.name, "dense_ffn") == 0 || std::strcmp(op.name, "shared_experts") == 0;
   auto sum = [](std::optional<Value> a, std::optional<Value> b) -> std::optional<Value> {
     if (!a || !b) return std::nullopt;
     return Value{a->seconds + b->seconds, a->scaled || b->scaled};
   };
   if (same(mats, 1.0)) return gemm(m, n, k, op.dtype, hw);
-  if (ffn && same(mats, 3.0)) return sum(gemm(m, 2 * n, k, op.dtype, hw), gemm(m, k, n, op.dtype, hw));
+  if (ffn && same(mats, 3.0))
+    return sum(gemm(m, 2 * n, k, op.dtype, hw), gemm(m, k, n, op.dtype, hw));
   if (ffn && same(mats, 2.0)) return sum(gemm(m, n, k, op.dtype, hw), gemm(m, k, n, op.dtype, hw));
   // A composite (MLA projections): the hint shape, scaled by the roofline of the real work.
   auto v = gemm(m, n, k, op.dtype, hw);
@@ -178,8 +187,7 @@ auto ProfiledCostModel::grouped(const Op& op, const Hardware& hw) const -> std::
   return Value{*v * roof(op, hw) / roof(ref, hw), true};
 }
 
-auto ProfiledCostModel::attention(const Op& op, const Hardware& hw) const
-    -> std::optional<Value> {
+auto ProfiledCostModel::attention(const Op& op, const Hardware& hw) const -> std::optional<Value> {
   const double t = op.m, n = op.n, flops = op.flops.value(), bytes = op.bytes.value();
   if (!(t > 0 && n > 0 && flops > 0 && bytes > 0)) return std::nullopt;
   // B equal sequences of q tokens over context L: t = Bq, n = B(L + q),
@@ -217,8 +225,7 @@ auto ProfiledCostModel::attention(const Op& op, const Hardware& hw) const
   auto consider = [&](const AttentionConfig& c) {
     for (int s = 1; s <= c.heads && c.heads % s == 0; s *= 2) {
       const AttentionWork w = attention_work(c, s);
-      const double d = log_dist(n * w.kv_bytes_per_entry + 2.0 * t * w.act_elems_per_token,
-                                bytes);
+      const double d = log_dist(n * w.kv_bytes_per_entry + 2.0 * t * w.act_elems_per_token, bytes);
       if (d > best_d + kExactTol) continue;
       if (auto r = read_as(c, s, d)) {
         found.push_back(*r);
@@ -232,8 +239,8 @@ auto ProfiledCostModel::attention(const Op& op, const Hardware& hw) const
   const Reading* best = nullptr;
   for (const auto& r : found) {
     if (r.dist > best_d + kExactTol) continue;
-    if (!best || std::make_pair(r.shard, r.irregular) < std::make_pair(best->shard,
-                                                                       best->irregular))
+    if (!best ||
+        std::make_pair(r.shard, r.irregular) < std::make_pair(best->shard, best->irregular))
       best = &r;
   }
   if (!best) return std::nullopt;
@@ -278,11 +285,20 @@ std::optional<double> ProfiledCostModel::lookup(const Op& op, const Hardware& hw
                                                 Lookup* how) const {
   std::optional<Value> v;
   switch (profile_family(op)) {
-    case ProfileFamily::kGemm: v = gemm_op(op, hw); break;
-    case ProfileFamily::kGroupedGemm: v = grouped(op, hw); break;
-    case ProfileFamily::kAttention: v = attention(op, hw); break;
-    case ProfileFamily::kElementwise: v = elementwise(op, hw); break;
-    case ProfileFamily::kCommunication: break;
+    case ProfileFamily::kGemm:
+      v = gemm_op(op, hw);
+      break;
+    case ProfileFamily::kGroupedGemm:
+      v = grouped(op, hw);
+      break;
+    case ProfileFamily::kAttention:
+      v = attention(op, hw);
+      break;
+    case ProfileFamily::kElementwise:
+      v = elementwise(op, hw);
+      break;
+    case ProfileFamily::kCommunication:
+      break;
   }
   if (!v) return std::nullopt;
   if (how) *how = v->scaled ? Lookup::kScaled : Lookup::kExact;

@@ -91,12 +91,12 @@ class ProfiledCostModel final : public CostModel {
 
   std::shared_ptr<const CostModel> fallback_;
   ProfileMetadata metadata_;
-  std::map<GemmKey, LogGrid> gemm_;                             // axis: m
-  std::map<std::pair<double, double>, LogGrid> grouped_;        // (hidden, inter): active, rows
-  std::map<AttentionConfig, LogGrid> decode_;                   // q, batch, context + q
+  std::map<GemmKey, LogGrid> gemm_;                       // axis: m
+  std::map<std::pair<double, double>, LogGrid> grouped_;  // (hidden, inter): active, rows
+  std::map<AttentionConfig, LogGrid> decode_;             // q, batch, context + q
   std::map<AttentionConfig, double> decode_q_max_;
-  std::map<AttentionConfig, LogGrid> prefill_;                  // chunk, context + chunk
-  std::map<std::string, LogGrid> elementwise_;                  // kernel: bytes
+  std::map<AttentionConfig, LogGrid> prefill_;  // chunk, context + chunk
+  std::map<std::string, LogGrid> elementwise_;  // kernel: bytes
 
   mutable std::array<std::atomic<std::uint64_t>, kProfileFamilies> exact_{}, scaled_{},
       fallback_count_{};

@@ -68,8 +68,8 @@ std::optional<double> LogGrid::eval(int axis, std::size_t lo, std::size_t hi,
   // Group [a, b) of points whose coordinate `axis` equals that of point a.
   const auto group_end = [&](std::size_t a) {
     std::size_t b = a;
-    while (b < hi && std::abs(points_[b].lx[std::size_t(axis)] -
-                              points_[a].lx[std::size_t(axis)]) < kSame)
+    while (b < hi &&
+           std::abs(points_[b].lx[std::size_t(axis)] - points_[a].lx[std::size_t(axis)]) < kSame)
       ++b;
     return b;
   };

@@ -97,7 +97,7 @@ class Csv {
   std::vector<Row> rows_;
 };
 
-const std::vector<std::string> kConfigColumns = {"kind",    "heads",   "kv_heads", "head_dim",
+const std::vector<std::string> kConfigColumns = {"kind",       "heads",   "kv_heads", "head_dim",
                                                  "v_head_dim", "kv_lora", "rope_dim"};
 
 std::vector<std::string> with_config(std::vector<std::string> cols) {
@@ -180,13 +180,13 @@ std::vector<GemmRow> read_gemm_table(const std::string& path) {
 }
 
 std::vector<GroupedRow> read_grouped_table(const std::string& path) {
-  Csv csv(path, {"tokens", "experts_active", "hidden", "inter", "dtype", "impl", "routing",
-                 "time_s"});
+  Csv csv(path,
+          {"tokens", "experts_active", "hidden", "inter", "dtype", "impl", "routing", "time_s"});
   std::vector<GroupedRow> out;
   for (const auto& r : csv.rows()) {
-    GroupedRow g{csv.number(r, "tokens"), csv.number(r, "experts_active"),
-                 csv.number(r, "hidden"), csv.number(r, "inter"), csv.dtype(r, "dtype"),
-                 csv.text(r, "impl"), csv.text(r, "routing"), csv.number(r, "time_s")};
+    GroupedRow g{csv.number(r, "tokens"), csv.number(r, "experts_active"), csv.number(r, "hidden"),
+                 csv.number(r, "inter"),  csv.dtype(r, "dtype"),           csv.text(r, "impl"),
+                 csv.text(r, "routing"),  csv.number(r, "time_s")};
     if (g.experts_active > g.tokens)
       throw InputError(csv.where(r.line) + "experts_active exceeds tokens");
     out.push_back(std::move(g));
@@ -232,8 +232,8 @@ std::vector<CollectiveRow> read_collective_table(const std::string& path) {
     const std::string& op = csv.text(r, "op");
     if (op != "all_reduce" && op != "all_to_all" && op != "all_gather")
       throw InputError(csv.where(r.line) + "unknown collective '" + op + "'");
-    out.push_back({op, csv.text(r, "backend"), csv.number(r, "bytes"),
-                   int(csv.number(r, "group")), csv.number(r, "time_s")});
+    out.push_back({op, csv.text(r, "backend"), csv.number(r, "bytes"), int(csv.number(r, "group")),
+                   csv.number(r, "time_s")});
   }
   return out;
 }
@@ -260,8 +260,7 @@ ProfileTables read_profile(const std::string& dir) {
   if (has("gemm.csv")) t.gemm = read_gemm_table(file("gemm.csv"));
   if (has("grouped_gemm.csv")) t.grouped = read_grouped_table(file("grouped_gemm.csv"));
   if (has("attention_decode.csv")) t.decode = read_decode_table(file("attention_decode.csv"));
-  if (has("attention_prefill.csv"))
-    t.prefill = read_prefill_table(file("attention_prefill.csv"));
+  if (has("attention_prefill.csv")) t.prefill = read_prefill_table(file("attention_prefill.csv"));
   if (has("elementwise.csv")) t.elementwise = read_elementwise_table(file("elementwise.csv"));
   if (has("collective.csv")) t.collective = read_collective_table(file("collective.csv"));
   t.metadata = read_profile_metadata(file("metadata.json"));
@@ -314,9 +313,10 @@ Op table_attention_op(const AttentionConfig& c, double batch, double q, double c
 }
 
 Op table_elementwise_op(const std::string& kernel, double bytes) {
-  static const std::map<std::string, const char*> names = {
-      {"norms_residual", "norms_residual"}, {"embedding", "embedding"},
-      {"sampling", "sampling"},             {"copy", "elementwise_copy"}};
+  static const std::map<std::string, const char*> names = {{"norms_residual", "norms_residual"},
+                                                           {"embedding", "embedding"},
+                                                           {"sampling", "sampling"},
+                                                           {"copy", "elementwise_copy"}};
   Op op;
   auto it = names.find(kernel);
   op.name = it == names.end() ? "elementwise" : it->second;

@@ -42,8 +42,8 @@ struct AttentionConfig {
 // Per-token and per-pair work of attn_core for one layout with heads split over `shard` devices
 // (as step_ops.cpp splits them over tp; KV bytes assume a 2-byte cache).
 struct AttentionWork {
-  double kv_bytes_per_entry = 0;    // e: bytes per KV entry read
-  double act_elems_per_token = 0;   // w: activation elements (2 B) per query token
+  double kv_bytes_per_entry = 0;   // e: bytes per KV entry read
+  double act_elems_per_token = 0;  // w: activation elements (2 B) per query token
   double flops_per_pair_decode = 0;
   double flops_per_pair_prefill = 0;
 };
@@ -110,9 +110,9 @@ struct ProfileTables {
 [[nodiscard]] ProfileMetadata read_profile_metadata(const std::string& path);
 
 // The op a row stands for, with FLOPs, bytes and shape hints exactly as step_ops.cpp sets them.
-[[nodiscard]] Op table_gemm_op(double m, double n, double k, DType dtype);   // name "gemm"
+[[nodiscard]] Op table_gemm_op(double m, double n, double k, DType dtype);  // name "gemm"
 [[nodiscard]] Op table_grouped_op(double tokens, double active, double hidden, double inter,
-                                  DType dtype);                            // "routed_experts"
+                                  DType dtype);  // "routed_experts"
 // attn_core for `batch` sequences of q tokens over `context`, heads split over `shard`.
 [[nodiscard]] Op table_attention_op(const AttentionConfig& c, double batch, double q,
                                     double context, bool prefill, int shard = 1);

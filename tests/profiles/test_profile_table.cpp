@@ -58,8 +58,8 @@ TEST_CASE("profile table: a malformed row names file and line") {
   const std::string header = "m,n,k,dtype,time_s\n";
   auto gemm = [&](const std::string& rows) { return write(dir, "gemm.csv", header + rows); };
   std::string p = gemm("1,2,3,bf16,1e-6\n4,5,x,bf16,1e-6\n");
-  CHECK_THROWS_WITH_AS((void)read_gemm_table(p), (p + ":3: column 'k': 'x' is not a number").c_str(),
-                       InputError);
+  CHECK_THROWS_WITH_AS((void)read_gemm_table(p),
+                       (p + ":3: column 'k': 'x' is not a number").c_str(), InputError);
   p = gemm("1,2,3,bf16\n");
   CHECK_THROWS_WITH_AS((void)read_gemm_table(p), (p + ":2: expected 5 fields, got 4").c_str(),
                        InputError);
@@ -145,8 +145,8 @@ TEST_CASE("log grid: exact at points, log-linear between, nothing outside") {
   // At a = 2 (log-midway between 1 and 4), x = 16: row 1 gives 16, row 4 gives
   // exp(ln 8 + ln(16/4)/ln(64/4) * ln(256/8)) = 8 * 32^0.5 = 45.25; log-midpoint sqrt(16*45.25).
   CHECK(*g.at({2, 16}) == doctest::Approx(std::sqrt(16.0 * 8.0 * std::sqrt(32.0))));
-  CHECK_FALSE(g.at({1, 0.5}).has_value());   // below row 1
-  CHECK_FALSE(g.at({2, 2}).has_value());     // row 4 starts at 4
-  CHECK_FALSE(g.at({8, 16}).has_value());    // beyond the last row
+  CHECK_FALSE(g.at({1, 0.5}).has_value());  // below row 1
+  CHECK_FALSE(g.at({2, 2}).has_value());    // row 4 starts at 4
+  CHECK_FALSE(g.at({8, 16}).has_value());   // beyond the last row
   CHECK_FALSE(g.at({1, -1}).has_value());
 }

@@ -187,8 +187,8 @@ TEST_CASE("profiled: a forward pass of step_ops is priced from the tables alone"
   const Hardware hw = test::test_ideal();
   const ProfileTables t = read_profile(test::synthetic_profile());
   // 8 sequences of 1 token over 1024: every op's shape is in the tables.
-  const ForwardOps f = build_forward_ops(synthetic_dense(), Parallel{},
-                                         BatchShape::decode(8, 1, 1024), nullptr);
+  const ForwardOps f =
+      build_forward_ops(synthetic_dense(), Parallel{}, BatchShape::decode(8, 1, 1024), nullptr);
   for (const Op& op : f.ops) {
     Lookup how = Lookup::kScaled;
     CHECK_MESSAGE(model.lookup(op, hw, &how).has_value(), op.name);
