@@ -212,6 +212,20 @@ Selection select_points(const CsvTable& t, const SelectionRequest& req, const Su
       drop("sweep filter '" + cell(t, r, "error") + "'");
       continue;
     }
+    if (status != "ok") {
+      // Points that did not run are removed by what stopped them, not by value constraints they
+      // have no values for: memory, or the first key an error names.
+      const std::string err = cell(t, r, "error");
+      std::string what = "status " + status;
+      if (err.find("does not fit") != std::string::npos) {
+        what += " (does not fit in memory)";
+      } else if (auto e = err.find("error: "); e != std::string::npos) {
+        const auto colon = err.find(':', e + 7);
+        if (colon != std::string::npos) what += " (" + err.substr(e + 7, colon - e - 7) + ")";
+      }
+      drop(what);
+      continue;
+    }
     bool ok = true;
     for (const auto& c : req.constraints) {
       if (!passes(t, r, c)) {
@@ -221,9 +235,7 @@ Selection select_points(const CsvTable& t, const SelectionRequest& req, const Su
       }
     }
     if (!ok) continue;
-    if (status != "ok")
-      drop("status " + status);
-    else if (!number_at(t, r, obj))
+    if (!number_at(t, r, obj))
       drop("no value of " + req.objective);
     else
       s.ranked.push_back(r);

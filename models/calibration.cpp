@@ -12,8 +12,8 @@ namespace moesim {
 namespace {
 
 constexpr double kEtaMin = 0.01, kEtaMax = 1.0, kLaunchMax = 1e-3;
-constexpr OpClass kFitted[] = {OpClass::kGemm, OpClass::kGroupedGemm, OpClass::kAttention,
-                               OpClass::kElementwise};
+constexpr std::array<OpClass, 4> kFitted = {OpClass::kGemm, OpClass::kGroupedGemm,
+                                            OpClass::kAttention, OpClass::kElementwise};
 
 void set_eta(Efficiency& e, OpClass c, double compute, double memory) {
   switch (c) {
@@ -113,6 +113,7 @@ std::array<double, 3> fit(const ClassProblem& p, std::array<double, 3> start) {
 
 ErrorStats errors(const std::vector<const Sample*>& s, const std::function<double(const Op&)>& t) {
   std::vector<double> e;
+  e.reserve(s.size());
   for (const Sample* x : s) e.push_back(std::abs(t(x->op) - x->measured_s) / x->measured_s);
   return error_stats(std::move(e));
 }
@@ -122,6 +123,7 @@ template <class Row, class Key, class Axis>
 void split_rows(const std::vector<Row>& rows, Key key, Axis axis, std::vector<Row>& cal,
                 std::vector<Row>& held) {
   std::vector<const Row*> order;
+  order.reserve(rows.size());
   for (const auto& r : rows) order.push_back(&r);
   std::stable_sort(order.begin(), order.end(), [&](const Row* a, const Row* b) {
     return std::make_pair(key(*a), axis(*a)) < std::make_pair(key(*b), axis(*b));
@@ -176,6 +178,7 @@ Calibration calibrate(const std::vector<Sample>& samples, const Hardware& hw) {
   Calibration c;
   c.hardware = hw;
   std::vector<const Sample*> all;
+  all.reserve(samples.size());
   for (const auto& s : samples) all.push_back(&s);
   for (OpClass cls : kFitted) {
     ClassProblem p;
@@ -283,14 +286,14 @@ std::string fidelity_markdown(const FidelityReport& r) {
   std::string out =
       "| family | held-out rows | roofline median | p90 | calibrated median | p90 | profiled "
       "median | p90 |\n|---|---|---|---|---|---|---|---|\n";
-  char buf[256];
+  std::array<char, 256> buf{};
   auto row = [&](const FamilyFidelity& f) {
-    std::snprintf(buf, sizeof buf,
+    std::snprintf(buf.data(), buf.size(),
                   "| %s | %zu | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% | %.1f%% |\n",
                   f.family.c_str(), f.roofline.count, 100 * f.roofline.median, 100 * f.roofline.p90,
                   100 * f.calibrated.median, 100 * f.calibrated.p90, 100 * f.profiled.median,
                   100 * f.profiled.p90);
-    out += buf;
+    out += buf.data();
   };
   for (const auto& f : r.families) row(f);
   row(r.overall);

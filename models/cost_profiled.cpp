@@ -22,11 +22,12 @@ DType table_dtype(DType d) { return d == DType::kFp16 ? DType::kBf16 : d; }
 double roof(const Op& op, const Hardware& hw) { return roofline_time(op, hw).time.value(); }
 
 const char* elementwise_kernel(const Op& op) {
-  static const std::pair<const char*, const char*> names[] = {{"norms_residual", "norms_residual"},
-                                                              {"embedding", "embedding"},
-                                                              {"sampling", "sampling"},
-                                                              {"rejection_sampling", "sampling"},
-                                                              {"elementwise_copy", "copy"}};
+  static const std::array<std::pair<const char*, const char*>, 5> names = {
+      {{"norms_residual", "norms_residual"},
+       {"embedding", "embedding"},
+       {"sampling", "sampling"},
+       {"rejection_sampling", "sampling"},
+       {"elementwise_copy", "copy"}}};
   for (const auto& [name, kernel] : names) {
     if (std::strcmp(op.name, name) == 0) return kernel;
   }

@@ -15,8 +15,7 @@ using namespace moesim;
 namespace {
 
 ProfiledCostModel synthetic_model(const std::string& routing = "uniform") {
-  return ProfiledCostModel(read_profile(test::synthetic_profile()),
-                           cost_models().create("roofline", {}), routing);
+  return {read_profile(test::synthetic_profile()), cost_models().create("roofline", {}), routing};
 }
 
 constexpr std::size_t kGemm = std::size_t(ProfileFamily::kGemm);
