@@ -48,7 +48,7 @@ void MetricsCollector::on_step(const StepRecord& s) {
 }
 
 void MetricsCollector::on_itl(const std::vector<double>& gaps) {
-  itl.insert(itl.end(), gaps.begin(), gaps.end());
+  itl.add(gaps);
 }
 
 void MetricsCollector::on_finished(const Sequence& s) {
@@ -67,9 +67,9 @@ void MetricsCollector::on_finished(const Sequence& s) {
   ttft_kv_sum += t_kv;
   ttft_decode_sum += t_decode;
   prefix_hit_tokens += s.prefix_hit_tokens;
-  ttft.push_back(t_first);
-  e2e.push_back(t_e2e);
-  if (t_tpot >= 0) tpot.push_back(t_tpot);
+  ttft.add(t_first);
+  e2e.add(t_e2e);
+  if (t_tpot >= 0) tpot.add(t_tpot);
   input_tokens += s.req.prompt_tokens;
   output_tokens += out;
   spec_rounds += s.spec_rounds;

@@ -217,7 +217,12 @@ Selection select_points(const CsvTable& t, const SelectionRequest& req, const Su
       // have no values for: memory, or the first key an error names.
       const std::string err = cell(t, r, "error");
       std::string what = "status " + status;
-      if (err.find("does not fit") != std::string::npos) {
+      const bool memory = err.find("does not fit") != std::string::npos;
+      bool asked_memory = false;
+      for (const auto& c : req.constraints) asked_memory = asked_memory || c.fits_memory;
+      if (memory && asked_memory) {
+        what = "fits_memory";
+      } else if (memory) {
         what += " (does not fit in memory)";
       } else if (auto e = err.find("error: "); e != std::string::npos) {
         const auto colon = err.find(':', e + 7);

@@ -7,7 +7,8 @@
 namespace moesim {
 namespace {
 
-void distribution(JsonWriter& j, const std::string& key, const std::vector<double>& v) {
+template <class Values>
+void distribution(JsonWriter& j, const std::string& key, const Values& v) {
   const DistributionSummary s = summarize(v);
   j.key(key).begin_object();
   j.field("mean", s.mean).field("p50", s.p50).field("p90", s.p90).field("p99", s.p99);

@@ -72,9 +72,11 @@ TEST_CASE("selection: ranking, first removing constraint, Pareto front, differin
   CHECK(s.ranked == std::vector<std::size_t>{1, 0, 6, 5});  // 150, 100, 95, 90
   CHECK(s.pareto == std::vector<bool>{true, true, false, false, false, true, false});
   using R = std::pair<std::string, std::size_t>;
+  // The invalid point's error is not about memory: it is removed by its status, after the
+  // value constraints.
   CHECK(s.removed == std::vector<R>{{"sweep filter 'deployment.tp <= 4'", 1},
-                                    {"fits_memory", 1},
-                                    {"tpot_s.p90 <= 0.05", 1}});
+                                    {"tpot_s.p90 <= 0.05", 1},
+                                    {"status invalid", 1}});
   // Top 3 rows 1, 0, 6: tp 2, 1, 2 and x a, a, b both differ; top 2: only tp.
   CHECK(s.shown_knobs == std::vector<std::string>{"deployment.tp", "serving.x"});
   CHECK(select_points(t, request(2)).shown_knobs == std::vector<std::string>{"deployment.tp"});

@@ -189,7 +189,9 @@ TEST_CASE("select: ranked table, removed-by counts, selection files and the Pare
   CHECK(r.output.find("2 of 6 points meet every constraint") != std::string::npos);
   CHECK(r.output.find("- removed by sweep filter '" + std::string(kFilter) + "': 1 point\n") !=
         std::string::npos);
-  CHECK(r.output.find("- removed by fits_memory: 1 point\n") != std::string::npos);
+  // Its validator error names deployment.tp (too few devices), not memory.
+  CHECK(r.output.find("- removed by status invalid (deployment.tp): 1 point\n") !=
+        std::string::npos);
   CHECK(r.output.find("- removed by deployment.tp<2: 2 points\n") != std::string::npos);
   CHECK(r.output.find("tpot_s.p90<=1") == std::string::npos);  // removed nothing: no line
   CHECK(r.output.find("|   1* |") != std::string::npos);  // the best throughput is on the front
