@@ -149,8 +149,8 @@ TEST_CASE("selection outputs: Markdown table, CSV, Pareto scatter") {
       "(max) versus 1/tpot_s.mean (max) among them.\n"
       "\n"
       "- removed by sweep filter 'deployment.tp <= 4': 1 point\n"
-      "- removed by fits_memory: 1 point\n"
-      "- removed by tpot_s.p90 <= 0.05: 1 point\n");
+      "- removed by tpot_s.p90 <= 0.05: 1 point\n"
+      "- removed by status invalid: 1 point\n");
   CHECK(selection_csv(t, r, s) ==
         "rank,index,pareto,deployment.tp,serving.x,throughput_output_tokens_per_s_per_device,tpot_"
         "s.p90\n"
