@@ -32,7 +32,7 @@ class MetricsCollector final : public SimObserver {
   void commit();
 
   // Samples and totals for the summary.
-  Sample ttft, tpot, itl, e2e;
+  LatencySample ttft, tpot, itl, e2e;
   // TTFT split: queueing (arrival -> first prefill chunk), prefill (-> prompt done), KV transfer
   // (-> KV on the decode instance; 0 when colocated), first decode (-> first token delivered).
   double ttft_queue_sum = 0, ttft_prefill_sum = 0, ttft_kv_sum = 0, ttft_decode_sum = 0;

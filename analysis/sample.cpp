@@ -7,11 +7,11 @@ namespace moesim {
 namespace {
 // gamma = (1 + a) / (1 - a): every value in a bucket lies within a relative a of the bucket's
 // representative 2 gamma^k / (gamma + 1).
-const double kGamma = (1.0 + Sample::kRelativeAccuracy) / (1.0 - Sample::kRelativeAccuracy);
+const double kGamma = (1.0 + LatencySample::kRelativeAccuracy) / (1.0 - LatencySample::kRelativeAccuracy);
 const double kLogGamma = std::log(kGamma);
 }  // namespace
 
-void Sample::add(double v) {
+void LatencySample::add(double v) {
   count_ += 1;
   sum_ += v;
   max_ = count_ == 1 ? v : std::max(max_, v);
@@ -23,7 +23,7 @@ void Sample::add(double v) {
   add_to_sketch(v);
 }
 
-void Sample::add_to_sketch(double v) {
+void LatencySample::add_to_sketch(double v) {
   if (!(v > 0)) {
     non_positive_ += 1;
     return;
@@ -31,14 +31,14 @@ void Sample::add_to_sketch(double v) {
   buckets_[int(std::ceil(std::log(v) / kLogGamma))] += 1;
 }
 
-void Sample::to_sketch() {
+void LatencySample::to_sketch() {
   sketched_ = true;
   for (double v : exact_) add_to_sketch(v);
   exact_.clear();
   exact_.shrink_to_fit();
 }
 
-DistributionSummary Sample::summary() const {
+DistributionSummary LatencySample::summary() const {
   if (!sketched_) return summarize(exact_);
   DistributionSummary s;
   s.count = count_;

@@ -12,9 +12,9 @@
 
 namespace moesim {
 
-class Sample {
+class LatencySample {
  public:
-  explicit Sample(std::size_t exact_limit = std::size_t(1) << 20) : exact_limit_(exact_limit) {}
+  explicit LatencySample(std::size_t exact_limit = std::size_t(1) << 20) : exact_limit_(exact_limit) {}
 
   void add(double v);
   void add(const std::vector<double>& values) {
@@ -40,6 +40,6 @@ class Sample {
   double sum_ = 0, max_ = 0;
 };
 
-[[nodiscard]] inline DistributionSummary summarize(const Sample& s) { return s.summary(); }
+[[nodiscard]] inline DistributionSummary summarize(const LatencySample& s) { return s.summary(); }
 
 }  // namespace moesim

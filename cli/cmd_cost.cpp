@@ -16,7 +16,8 @@ namespace {
 
 constexpr const char* kHelp =
     "usage: moesim cost --model M --hardware H --batch B --q Q --context L\n"
-    "         [--tp N] [--dp N] [--ep N] [--devices-per-node N] [--cost-model NAME]\n"
+    "         [--tp N] [--dp N] [--ep N] [--devices-per-node N]\n"
+    "         [--cost-model roofline|profiled] [--profile DIR (measured tables)]\n"
     "         [--routing NAME[:value|:key=value,...]] [--gamma G --alpha A\n"
     "         [--draft M | --spec-method mtp|eagle|ngram]] [--json]\n"
     "Prices one step of B sequences with Q new tokens each over L tokens of context.\n";
@@ -70,7 +71,7 @@ std::string si(double v, const char* unit) {
 int cmd_cost(int argc, char** argv) {
   Args a(argc, argv, 2,
          {"model", "hardware", "tp", "dp", "ep", "devices-per-node", "batch", "q", "context",
-          "cost-model", "routing", "gamma", "alpha", "draft", "spec-method"},
+          "cost-model", "profile", "routing", "gamma", "alpha", "draft", "spec-method"},
          {"json", "help"});
   if (a.has("help")) {
     std::cout << kHelp;
@@ -90,8 +91,9 @@ int cmd_cost(int argc, char** argv) {
   const long long q = a.get_int("q", 1);
   const long long context = a.get_int("context", 1024);
   if (batch < 1 || q < 1 || context < 0) throw UsageError("--batch and --q must be >= 1, --context >= 0");
-  std::shared_ptr<const CostModel> cost =
-      plugin_from_cli(cost_models(), a.get_or("cost-model", "roofline"));
+  std::string cost_name = a.get_or("cost-model", a.has("profile") ? "profiled" : "roofline");
+  if (a.has("profile")) cost_name += ":profile=" + *a.get("profile");
+  std::shared_ptr<const CostModel> cost = plugin_from_cli(cost_models(), cost_name);
   std::shared_ptr<const RoutingModel> routing =
       plugin_from_cli(routing_models(), a.get_or("routing", "uniform"));
   auto collectives = std::make_shared<LinkCollectiveModel>(hw, par.devices_per_node);

@@ -14,5 +14,7 @@ int cmd_sweep(int argc, char** argv);
 int cmd_merge(int argc, char** argv);
 int cmd_select(int argc, char** argv);
 int cmd_speculation(int argc, char** argv);
+int cmd_calibrate(int argc, char** argv);
+int cmd_fidelity(int argc, char** argv);
 
 }  // namespace moesim

@@ -34,7 +34,10 @@ constexpr const char* kUsage =
     "                      ranked table, removed-by counts, Pareto front and plot\n"
     "  speculation --model M --hardware H [--draft D | --method mtp] [--gamma 2,3,4]\n"
     "              [--alpha 0.6,0.8] [--batch 1,2,4,...] [--out DIR]\n"
-    "                      speedup and target efficiency versus batch (the MoESD study)\n";
+    "                      speedup and target efficiency versus batch (the MoESD study)\n"
+    "  calibrate --profile DIR --hardware H [--out FILE]\n"
+    "                      fit the roofline's efficiencies to measured tables\n"
+    "  fidelity --profile DIR [--hardware H]  held-out error of each cost model\n";
 
 }  // namespace
 
@@ -56,9 +59,12 @@ int main(int argc, char** argv) {
     if (cmd == "merge") return cmd_merge(argc, argv);
     if (cmd == "select") return cmd_select(argc, argv);
     if (cmd == "speculation") return cmd_speculation(argc, argv);
+    if (cmd == "calibrate") return cmd_calibrate(argc, argv);
+    if (cmd == "fidelity") return cmd_fidelity(argc, argv);
     std::cerr << "moesim: unknown command '" << cmd << "'; "
               << suggestion_text(cmd, {"run", "validate", "cost", "describe", "trace", "topology",
-                                    "sweep", "merge", "select", "speculation"}) << "\n"
+                                    "sweep", "merge", "select", "speculation",
+                                    "calibrate", "fidelity"}) << "\n"
               << kUsage;
     return 2;
   } catch (const ScenarioError& e) {

@@ -12,7 +12,7 @@ std::string ms(double s) {
   return buf;
 }
 
-void row(std::ostream& os, const char* name, const Sample& v) {
+void row(std::ostream& os, const char* name, const LatencySample& v) {
   const DistributionSummary d = summarize(v);
   char buf[160];
   std::snprintf(buf, sizeof buf, "  %-6s %12s %12s %12s %12s\n", name, ms(d.mean).c_str(),

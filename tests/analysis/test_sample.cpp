@@ -9,7 +9,7 @@
 using namespace moesim;
 
 TEST_CASE("below the limit the summary is exact") {
-  Sample s(1000);
+  LatencySample s(1000);
   std::vector<double> v;
   RandomStream rng(3, "sample");
   for (int i = 0; i < 1000; ++i) {
@@ -24,7 +24,7 @@ TEST_CASE("below the limit the summary is exact") {
 }
 
 TEST_CASE("above the limit percentiles stay within the relative accuracy") {
-  Sample s(1000);
+  LatencySample s(1000);
   std::vector<double> v;
   RandomStream rng(4, "sample");
   for (int i = 0; i < 200000; ++i) {
@@ -37,6 +37,6 @@ TEST_CASE("above the limit percentiles stay within the relative accuracy") {
   CHECK(a.mean == doctest::Approx(b.mean).epsilon(1e-9));
   CHECK(a.max == b.max);
   for (auto [x, y] : {std::pair{a.p50, b.p50}, {a.p90, b.p90}, {a.p99, b.p99}}) {
-    CHECK(std::abs(x - y) <= Sample::kRelativeAccuracy * y * 1.0001);
+    CHECK(std::abs(x - y) <= LatencySample::kRelativeAccuracy * y * 1.0001);
   }
 }

@@ -109,3 +109,21 @@ TEST_CASE("describe lists presets and plug-ins") {
   CHECK(r.output.find("max_num_batched_tokens") != std::string::npos);
   CHECK(r.output.find("union_factor") != std::string::npos);
 }
+
+TEST_CASE("calibrate, fidelity and the profiled cost model from the command line") {
+  const std::string tables = std::string(MOESIM_SOURCE_DIR) + "/models/profiles/h100-sxm";
+  auto r = run_moesim("fidelity --profile " + tables);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(r.output.find("| overall |") != std::string::npos);
+  const std::string dir = temp_dir("calibrate-cli");
+  r = run_moesim("calibrate --profile " + tables + " --out " + dir + "/fitted.yaml");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(r.output.find("grouped_gemm") != std::string::npos);
+  CHECK(read_text(dir + "/fitted.yaml").find("name: h100-sxm-calibrated") != std::string::npos);
+  r = run_moesim("cost --model llama-3-8b --hardware h100-sxm --batch 8 --q 1 --context 1024 "
+                 "--profile " + tables + " --json");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(r.output.find("\"step_time_s\"") != std::string::npos);
+  r = run_moesim("fidelity --profile /nonexistent-profile");
+  CHECK(r.status == 2);
+}

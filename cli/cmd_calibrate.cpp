@@ -1,0 +1,107 @@
+// moesim calibrate --profile DIR --hardware H [--out FILE]: fits the roofline's efficiency
+// factors and launch overheads per operator class to measured tables (least squares in log
+// time), prints the error before and after, and writes the fitted preset as a hardware file.
+// moesim fidelity --profile DIR [--hardware H]: held-out error of the catalog roofline, the
+// calibrated roofline and the profiled model, per operator family.
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "analysis/atomic_file.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "models/calibration.hpp"
+#include "models/profile_table.hpp"
+#include "scenarios/catalog.hpp"
+#include "scenarios/embedded_files.hpp"
+
+namespace moesim {
+namespace {
+
+std::string hardware_of(const Args& a, const ProfileTables& t) {
+  if (auto h = a.get("hardware")) return *h;
+  if (!t.metadata.hardware_preset.empty()) return t.metadata.hardware_preset;
+  throw UsageError("missing --hardware (the tables' metadata names no preset)");
+}
+
+// The preset's catalog text with the efficiency block and launch overhead replaced.
+std::string fitted_preset(const std::string& name, const Hardware& hw, const Calibration& c,
+                          const std::string& profile) {
+  std::stringstream in(catalog_text(*catalog_path(CatalogKind::kHardware, name)));
+  std::ostringstream out;
+  out << "# " << name << "-calibrated: the '" << name << "' preset with its efficiencies and launch\n"
+      << "# overhead fitted by `moesim calibrate` to the measured tables in " << profile << ".\n";
+  bool skipping = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind("name:", 0) == 0) {
+      out << "name: " << name << "-calibrated\n";
+      continue;
+    }
+    if (line.rfind("efficiency:", 0) == 0) {
+      skipping = true;
+      const Efficiency& e = c.hardware.efficiency;
+      char buf[1024];
+      std::snprintf(buf, sizeof buf,
+                    "efficiency:                  # fitted by moesim calibrate\n"
+                    "  gemm_compute: %.4f\n  gemm_memory: %.4f\n"
+                    "  grouped_gemm_compute: %.4f\n  grouped_gemm_memory: %.4f\n"
+                    "  attention_compute: %.4f\n  attention_memory: %.4f\n"
+                    "  elementwise_memory: %.4f\n  communication: %.4f\n",
+                    e.gemm_compute, e.gemm_memory, e.grouped_gemm_compute, e.grouped_gemm_memory,
+                    e.attention_compute, e.attention_memory, e.elementwise_memory, e.communication);
+      out << buf;
+      continue;
+    }
+    if (skipping && line.rfind("  ", 0) == 0) continue;
+    skipping = false;
+    if (line.rfind("launch_overhead:", 0) == 0) {
+      char buf[128];
+      std::snprintf(buf, sizeof buf, "launch_overhead: %.3fus       # fitted (GEMM class)\n",
+                    c.hardware.launch_overhead.value() * 1e6);
+      out << buf;
+      continue;
+    }
+    out << line << "\n";
+  }
+  (void)hw;
+  return out.str();
+}
+
+}  // namespace
+
+int cmd_calibrate(int argc, char** argv) {
+  Args a(argc, argv, 2, {"profile", "hardware", "out"}, {});
+  if (!a.has("profile")) throw UsageError("usage: moesim calibrate --profile DIR --hardware H [--out FILE]");
+  const ProfileTables t = read_profile(*a.get("profile"));
+  const std::string name = hardware_of(a, t);
+  const Hardware hw = load_hardware_preset(name);
+  const Calibration c = calibrate(t, hw);
+  std::printf("calibration of '%s' to %s\n\n", name.c_str(), a.get("profile")->c_str());
+  std::printf("%-14s %8s %9s %9s %12s %16s %16s\n", "class", "samples", "eta_comp", "eta_mem",
+              "launch", "before med/p90", "after med/p90");
+  for (const auto& f : c.classes) {
+    char before[32], after[32];
+    std::snprintf(before, sizeof before, "%.1f%% / %.1f%%", 100 * f.before.median, 100 * f.before.p90);
+    std::snprintf(after, sizeof after, "%.1f%% / %.1f%%", 100 * f.after.median, 100 * f.after.p90);
+    std::printf("%-14s %8zu %9.3f %9.3f %12s %16s %16s\n",
+                std::string(op_class_name(f.op_class)).c_str(), f.samples, f.eta_compute,
+                f.eta_memory, format_quantity(f.launch_overhead.value(), Dimension::kTime).c_str(), before,
+                after);
+  }
+  const std::string out = a.get_or("out", name + "-calibrated.yaml");
+  write_file_atomic(out, fitted_preset(name, hw, c, *a.get("profile")));
+  std::printf("\nwrote %s (use it inline: hardware: {preset: %s, efficiency: ...} or copy it into "
+              "models/catalog/hardware/)\n", out.c_str(), name.c_str());
+  return 0;
+}
+
+int cmd_fidelity(int argc, char** argv) {
+  Args a(argc, argv, 2, {"profile", "hardware"}, {});
+  if (!a.has("profile")) throw UsageError("usage: moesim fidelity --profile DIR [--hardware H]");
+  const ProfileTables t = read_profile(*a.get("profile"));
+  const Hardware hw = load_hardware_preset(hardware_of(a, t));
+  std::printf("%s", fidelity_markdown(fidelity(t, hw)).c_str());
+  return 0;
+}
+
+}  // namespace moesim
