@@ -83,7 +83,7 @@ BaselineFacts run_baseline(const Scenario& s) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  Args a(argc, argv, 2, {"set", "out"}, {"baseline", "quiet"});
+  Args a(argc, argv, 2, {"set", "out"}, {"baseline", "quiet", "check"});
   if (a.positionals().size() > 1) throw UsageError("usage: moesim run [SCENARIO] [--set path=value]... [--out DIR] [--baseline]");
   const Scenario s = load(a);
   const std::string out = a.get_or("out", s.output.dir.empty() ? "results/" + s.name : s.output.dir);
@@ -98,6 +98,10 @@ int cmd_run(int argc, char** argv) {
   }
   const auto t0 = std::chrono::steady_clock::now();
   SimulationSetup setup = make_simulation_setup(s, true);
+#ifndef NDEBUG
+  setup.check_invariants = true;  // always on in Debug builds
+#endif
+  if (a.has("check")) setup.check_invariants = true;
   MetricsCollector metrics(out, s.output.requests_csv, s.output.steps_csv, slo_of(s));
   const bool show_progress = !a.has("quiet") && isatty(STDERR_FILENO);
   auto progress = [&](std::int64_t done, std::int64_t total) {

@@ -15,7 +15,7 @@ constexpr const char* kUsage =
     "usage: moesim <command> [options]\n"
     "\n"
     "commands:\n"
-    "  run [SCENARIO.yaml] [--set path=value]... [--out DIR] [--baseline]\n"
+    "  run [SCENARIO.yaml] [--set path=value]... [--out DIR] [--baseline] [--check]\n"
     "                      simulate a scenario (default: the embedded scenarios/quickstart.yaml)\n"
     "  validate FILE [--set path=value]...   check a scenario, report every error\n"
     "  cost --model M --hardware H --batch B --q Q --context L [options]\n"
@@ -80,6 +80,9 @@ int main(int argc, char** argv) {
   } catch (const InputError& e) {
     std::cerr << "moesim " << cmd << ": error: " << e.what() << "\n";
     return 2;
+  } catch (const InvariantError& e) {
+    std::cerr << "moesim " << cmd << ": " << e.what() << " (a simulator bug: please report it)\n";
+    return 3;
   } catch (const std::exception& e) {
     std::cerr << "moesim " << cmd << ": internal error: " << e.what() << "\n";
     return 1;

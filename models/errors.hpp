@@ -18,4 +18,11 @@ class InputError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// A simulator invariant failed (conservation, KV capacity, causality): a bug, reported with the
+// request and step it concerns.
+class InvariantError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
 }  // namespace moesim

@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <map>
 #include <queue>
+#include <string>
+
+#include "models/errors.hpp"
 
 #include "sim/prefix_cache.hpp"
 
@@ -197,7 +200,59 @@ class Driver {
     }
   }
 
+  [[noreturn]] void violation(const std::string& what) {
+    throw InvariantError("invariant violated at t=" + std::to_string(simgrid::s4u::Engine::get_clock()) +
+                         " s, step " + std::to_string(totals_.steps) + ": " + what);
+  }
+
+  void check_step(const Instance& inst) {
+    const StepRecord& r = inst.last_step();
+    if (r.duration.value() < 0 || !(r.duration.value() < 1e300)) {
+      violation("instance " + std::to_string(inst.index()) + " step has duration " +
+                std::to_string(r.duration.value()));
+    }
+    if (inst.kv().used() > inst.kv().capacity() || inst.kv().used() < 0) {
+      violation("instance " + std::to_string(inst.index()) + " holds " +
+                std::to_string(inst.kv().used()) + " KV blocks of " +
+                std::to_string(inst.kv().capacity()));
+    }
+  }
+
+  void check_finished(const Sequence& s) {
+    const std::string who = "request " + std::to_string(s.req.id);
+    if (s.generated != s.req.output_tokens) {
+      violation(who + " finished with " + std::to_string(s.generated) + " of " +
+                std::to_string(s.req.output_tokens) + " output tokens");
+    }
+    if (s.first_token < s.req.arrival || s.finish < s.first_token) {
+      violation(who + " has arrival " + std::to_string(s.req.arrival.value()) + ", first token " +
+                std::to_string(s.first_token.value()) + ", finish " +
+                std::to_string(s.finish.value()));
+    }
+    if (s.kv_blocks != 0) violation(who + " finished holding " + std::to_string(s.kv_blocks) + " KV blocks");
+  }
+
+ public:
+  void check_end() {
+    if (totals_.requests_completed + totals_.requests_rejected != totals_.requests_total) {
+      violation(std::to_string(totals_.requests_total) + " requests pulled but " +
+                std::to_string(totals_.requests_completed) + " completed and " +
+                std::to_string(totals_.requests_rejected) + " rejected");
+    }
+    if (!live_.empty()) {
+      violation("request " + std::to_string(live_.begin()->first) + " never finished");
+    }
+    for (const auto& inst : instances_) {
+      if (inst->kv().used() != 0) {
+        violation("instance " + std::to_string(inst->index()) + " still holds " +
+                  std::to_string(inst->kv().used()) + " KV blocks at the end");
+      }
+    }
+  }
+
+ private:
   void finish(Sequence* s, double now) {
+    if (setup_.check_invariants) check_finished(*s);
     totals_.requests_completed += 1;
     obs_.on_finished(*s);
     live_.erase(std::int64_t(s->req.id));
@@ -209,6 +264,7 @@ class Driver {
     std::vector<Sequence*> finished, handed_off;
     inst.finish_step(Seconds(now), finished, &handed_off);
     totals_.steps += 1;
+    if (setup_.check_invariants) check_step(inst);
     obs_.on_step(inst.last_step());
     if (!inst.itl_samples().empty()) obs_.on_itl(inst.itl_samples());
     if (setup_.prefix_cache.blocks > 0 && inst.role() != InstanceRole::kDecode) {
@@ -298,6 +354,7 @@ SimulationTotals run_simulation(SimulationSetup& setup, SimObserver& observer,
   Driver driver(setup, observer, progress);
   driver.start();
   engine.run();
+  if (setup.check_invariants) driver.check_end();
   return driver.totals();
 }
 

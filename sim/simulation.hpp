@@ -52,6 +52,10 @@ struct SimulationSetup {
   std::unique_ptr<LengthDistribution> lengths;  // owned here; the source points to it
   std::unique_ptr<RequestSource> source;
   std::uint64_t seed = 1;
+  // Check invariants as the run goes (conservation of requests and tokens, KV blocks within
+  // capacity, causality of timestamps, non-negative durations); a violation throws
+  // InvariantError naming the request and step.
+  bool check_invariants = false;
 };
 
 struct SimulationTotals {

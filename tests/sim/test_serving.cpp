@@ -60,7 +60,7 @@ double summary_number(const std::string& dir, const std::string& key) {
 std::string run(const std::string& name, const std::string& scenario, const std::string& sets = "") {
   const std::string dir = temp_dir(name);
   write_text(dir + "/s.yaml", scenario);
-  const auto r = run_moesim("run " + dir + "/s.yaml --quiet --out " + dir + "/out " + sets);
+  const auto r = run_moesim("run " + dir + "/s.yaml --quiet --check --out " + dir + "/out " + sets);
   REQUIRE_MESSAGE(r.status == 0, r.output);
   return dir + "/out";
 }
