@@ -11,6 +11,7 @@
 
 #include "analysis/atomic_file.hpp"
 #include "analysis/summary.hpp"
+#include "analysis/timeline.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_report.hpp"
@@ -83,8 +84,8 @@ BaselineFacts run_baseline(const Scenario& s) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  Args a(argc, argv, 2, {"set", "out"}, {"baseline", "quiet", "check"});
-  if (a.positionals().size() > 1) throw UsageError("usage: moesim run [SCENARIO] [--set path=value]... [--out DIR] [--baseline]");
+  Args a(argc, argv, 2, {"set", "out", "timeline"}, {"baseline", "quiet", "check"});
+  if (a.positionals().size() > 1) throw UsageError("usage: moesim run [SCENARIO] [--set path=value]... [--out DIR] [--baseline] [--check] [--timeline FILE]");
   const Scenario s = load(a);
   const std::string out = a.get_or("out", s.output.dir.empty() ? "results/" + s.name : s.output.dir);
   std::error_code ec;
@@ -107,9 +108,15 @@ int cmd_run(int argc, char** argv) {
   auto progress = [&](std::int64_t done, std::int64_t total) {
     if (show_progress) std::fprintf(stderr, "\r  %lld / %lld requests done", (long long)done, (long long)total);
   };
-  const SimulationTotals totals = run_simulation(setup, metrics, progress);
+  std::vector<InstanceRole> roles;
+  for (const InstanceSetup& i : setup.instances) roles.push_back(i.role);
+  std::optional<TimelineWriter> timeline;
+  if (a.has("timeline")) timeline.emplace(metrics, a.get_or("timeline", ""), roles);
+  SimObserver& observer = timeline ? static_cast<SimObserver&>(*timeline) : metrics;
+  const SimulationTotals totals = run_simulation(setup, observer, progress);
   if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
   metrics.commit();
+  if (timeline) timeline->commit();
   RunFacts facts{s.name, s.model.name, s.hardware.name,
                  s.deployment.devices(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),

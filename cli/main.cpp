@@ -16,6 +16,7 @@ constexpr const char* kUsage =
     "\n"
     "commands:\n"
     "  run [SCENARIO.yaml] [--set path=value]... [--out DIR] [--baseline] [--check]\n"
+    "      [--timeline FILE.perfetto-trace]\n"
     "                      simulate a scenario (default: the embedded scenarios/quickstart.yaml)\n"
     "  validate FILE [--set path=value]...   check a scenario, report every error\n"
     "  cost --model M --hardware H --batch B --q Q --context L [options]\n"
