@@ -165,3 +165,26 @@ TEST_CASE("the embedded quickstart runs with no argument") {
   CHECK(std::filesystem::exists(dir + "/summary.json"));
   CHECK_FALSE(std::filesystem::exists(dir + "/requests.csv.partial"));
 }
+
+TEST_CASE("a bad trace row mid-run: exit 2 naming the line, and no result files left") {
+  const std::string dir = temp_dir("bad-trace");
+  write_text(dir + "/t.csv",
+             "TIMESTAMP,ContextTokens,GeneratedTokens\n"
+             "2023-11-16 18:15:46.6805900,100,20\n"
+             "2023-11-16 18:15:47.0000000,120,20\n"
+             "2023-11-16 18:15:48.0000000,abc,20\n");
+  write_text(dir + "/s.yaml", std::string(R"(name: bad
+model: qwen1.5-moe-a2.7b
+hardware: h100-sxm
+cluster: {devices_per_node: 1}
+workload:
+  source: {name: azure, path: t.csv}
+)"));
+  const auto r = run_moesim("run " + dir + "/s.yaml --quiet --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("t.csv:4:") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/summary.json"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/requests.csv"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/requests.csv.partial"));
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/steps.csv.partial"));
+}
