@@ -23,6 +23,8 @@ class LatencySample {
   [[nodiscard]] long long count() const { return count_; }
   [[nodiscard]] bool exact() const { return !sketched_; }
   [[nodiscard]] DistributionSummary summary() const;
+  // The values themselves while the sample is exact (empty once sketched).
+  [[nodiscard]] const std::vector<double>& values() const { return exact_; }
 
   // Relative accuracy of percentiles once the sample is sketched.
   static constexpr double kRelativeAccuracy = 0.005;

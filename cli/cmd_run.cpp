@@ -11,6 +11,7 @@
 
 #include "analysis/atomic_file.hpp"
 #include "analysis/summary.hpp"
+#include "analysis/svg_plot.hpp"
 #include "analysis/timeline.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
@@ -123,6 +124,14 @@ int cmd_run(int argc, char** argv) {
                  spec ? s.speculative.gamma : 0, spec ? s.speculative.method.name : ""};
   write_file_atomic(out + "/summary.json", summary_json(facts, totals, metrics, baseline));
   write_file_atomic(out + "/scenario.resolved.yaml", resolved_yaml(s));
+  if (metrics.ttft.exact() && metrics.tpot.exact() && metrics.e2e.exact()) {
+    svg::write_svg(out + "/latency_cdf.svg",
+                   svg::render_cdf("Latency CDF, " + s.name, "seconds",
+                                   {{"TTFT", metrics.ttft.values()},
+                                    {"TPOT", metrics.tpot.values()},
+                                    {"E2E", metrics.e2e.values()}},
+                                   true));
+  }
   print_run_report(std::cout, s, facts, totals, metrics, baseline, out);
   return 0;
 }

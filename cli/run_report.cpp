@@ -106,7 +106,7 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
   }
   os << "\n  results in " << out_dir << "/ (summary.json, "
      << (s.output.requests_csv ? "requests.csv, " : "") << (s.output.steps_csv ? "steps.csv, " : "")
-     << "scenario.resolved.yaml)\n";
+     << "scenario.resolved.yaml, latency_cdf.svg)\n";
 }
 
 }  // namespace moesim

@@ -127,3 +127,22 @@ TEST_CASE("calibrate, fidelity and the profiled cost model from the command line
   r = run_moesim("fidelity --profile /nonexistent-profile");
   CHECK(r.status == 2);
 }
+
+TEST_CASE("an impossible layout and a model that does not fit exit 2 with their messages") {
+  const std::string dir = temp_dir("cli-layout");
+  write_text(dir + "/s.yaml", R"(name: s
+model: qwen2-57b-a14b
+hardware: h100-sxm
+cluster: {nodes: 1, devices_per_node: 8}
+deployment: {tp: 3}
+workload: {source: {name: poisson, rate: 1/s}}
+)");
+  auto r = run_moesim("validate " + dir + "/s.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.output == dir + "/s.yaml:5:18: error: deployment.tp: tp=3 does not divide the model's 28 "
+                          "attention heads\n1 error(s)\n");
+  r = run_moesim("run " + dir + "/s.yaml --set deployment.tp=1 --set cluster.devices_per_node=1");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("error: deployment.tp: model 'qwen2-57b-a14b' does not fit: weights 106.9 GiB") !=
+        std::string::npos);
+}
