@@ -3,8 +3,12 @@
 // time), prints the error before and after, and writes the fitted preset as a hardware file.
 // moesim fidelity --profile DIR [--hardware H]: held-out error of the catalog roofline, the
 // calibrated roofline and the profiled model, per operator family.
+// moesim fidelity --vidur DIR --hardware H [--calibrate-with PROFILE] [--vidur-network DIR]:
+// the same errors against Vidur's external measurements (models/vidur_profile.hpp).
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "analysis/atomic_file.hpp"
@@ -12,6 +16,7 @@
 #include "cli/commands.hpp"
 #include "models/calibration.hpp"
 #include "models/profile_table.hpp"
+#include "models/vidur_profile.hpp"
 #include "scenarios/catalog.hpp"
 #include "scenarios/embedded_files.hpp"
 
@@ -67,6 +72,38 @@ std::string fitted_preset(const std::string& name, const Hardware& hw, const Cal
   return out.str();
 }
 
+// fidelity against Vidur's tables: compute (--vidur), all-reduce (--vidur-network) or both.
+int vidur_fidelity(const Args& a) {
+  if (!a.has("hardware")) throw UsageError("fidelity --vidur/--vidur-network needs --hardware H");
+  if (a.has("calibrate-with") && !a.has("vidur"))
+    throw UsageError("--calibrate-with applies to --vidur (compute) only");
+  const Hardware hw = load_hardware_preset(*a.get("hardware"));
+  if (auto dir = a.get("vidur")) {
+    std::optional<Calibration> cal;
+    if (auto p = a.get("calibrate-with")) {
+      const ProfileTables t = read_profile(*p);
+      if (t.metadata.hardware_preset.empty())
+        throw UsageError(*p + ": its metadata names no hardware preset to calibrate");
+      cal = calibration_on(calibrate(t, load_hardware_preset(t.metadata.hardware_preset)), hw);
+    }
+    const auto preset = [](const std::string& n) { return load_model_preset(n); };
+    const auto r = vidur_compute_report(*dir, hw, cal ? &*cal : nullptr, preset);
+    std::printf("%s", vidur_compute_markdown(r).c_str());
+    if (cal)
+      std::printf(
+          "\ncalibrated: fitted on %s (all rows), efficiencies and launch overheads carried to "
+          "'%s'\n",
+          a.get("calibrate-with")->c_str(), hw.name.c_str());
+  }
+  if (auto net = a.get("vidur-network")) {  // a folder with all_reduce.csv, or the file
+    if (a.has("vidur")) std::printf("\n");
+    std::filesystem::path file(*net);
+    if (std::filesystem::is_directory(file)) file /= "all_reduce.csv";
+    std::printf("%s", vidur_network_markdown(vidur_network_report(file.string(), hw)).c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int cmd_calibrate(int argc, char** argv) {
@@ -96,8 +133,13 @@ int cmd_calibrate(int argc, char** argv) {
 }
 
 int cmd_fidelity(int argc, char** argv) {
-  Args a(argc, argv, 2, {"profile", "hardware"}, {});
-  if (!a.has("profile")) throw UsageError("usage: moesim fidelity --profile DIR [--hardware H]");
+  Args a(argc, argv, 2, {"profile", "hardware", "vidur", "vidur-network", "calibrate-with"}, {});
+  if (a.has("vidur") || a.has("vidur-network")) return vidur_fidelity(a);
+  if (!a.has("profile"))
+    throw UsageError(
+        "usage: moesim fidelity --profile DIR [--hardware H]\n"
+        "       moesim fidelity --vidur DIR --hardware H [--calibrate-with PROFILE] "
+        "[--vidur-network DIR]");
   const ProfileTables t = read_profile(*a.get("profile"));
   const Hardware hw = load_hardware_preset(hardware_of(a, t));
   std::printf("%s", fidelity_markdown(fidelity(t, hw)).c_str());

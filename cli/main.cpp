@@ -38,7 +38,8 @@ constexpr const char* kUsage =
     "                      speedup and target efficiency versus batch (the MoESD study)\n"
     "  calibrate --profile DIR --hardware H [--out FILE]\n"
     "                      fit the roofline's efficiencies to measured tables\n"
-    "  fidelity --profile DIR [--hardware H]  held-out error of each cost model\n";
+    "  fidelity --profile DIR [--hardware H] | --vidur DIR --hardware H [--calibrate-with DIR]\n"
+    "                      error of each cost model against measured tables\n";
 
 }  // namespace
 
