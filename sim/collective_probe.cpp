@@ -1,20 +1,13 @@
 #include "sim/collective_probe.hpp"
 
 #include <simgrid/s4u.hpp>
-#include <xbt/log.h>
+#include "sim/engine_setup.hpp"
 
 namespace moesim {
 
 double simulate_collective(const KvNetworkSpec& spec, const std::vector<int>& devices,
                            Collective collective, double bytes) {
-  int argc = 1;
-  char name[] = "moesim-probe";
-  char* argv[] = {name, nullptr};
-  xbt_log_control_set("root.thresh:critical");
-  simgrid::s4u::Engine engine(&argc, argv);
-  simgrid::s4u::Engine::set_config("network/model:CM02");
-  simgrid::s4u::Engine::set_config("network/crosstraffic:0");
-  simgrid::s4u::Engine::set_config("network/TCP-gamma:0");
+  const auto engine = make_engine();
   const int n = int(devices.size());
   std::vector<KvFlow> step;
   int steps = 1;
@@ -35,7 +28,7 @@ double simulate_collective(const KvNetworkSpec& spec, const std::vector<int>& de
   });
   net = &network;
   network.start(0, step);
-  engine.run();
+  engine->run();
   return simgrid::s4u::Engine::get_clock();
 }
 

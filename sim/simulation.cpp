@@ -11,6 +11,7 @@
 
 #include "models/errors.hpp"
 
+#include "sim/engine_setup.hpp"
 #include "sim/prefix_cache.hpp"
 
 namespace moesim {
@@ -342,18 +343,10 @@ class Driver {
 
 SimulationTotals run_simulation(SimulationSetup& setup, SimObserver& observer,
                                 const std::function<void(std::int64_t, std::int64_t)>& progress) {
-  int argc = 1;
-  char name[] = "moesim";
-  char* argv[] = {name, nullptr};
-  xbt_log_control_set("root.thresh:critical");
-  simgrid::s4u::Engine engine(&argc, argv);
-  // DESIGN.md section 6: network model settings must precede any zone.
-  simgrid::s4u::Engine::set_config("network/model:CM02");
-  simgrid::s4u::Engine::set_config("network/crosstraffic:0");
-  simgrid::s4u::Engine::set_config("network/TCP-gamma:0");
+  const auto engine = make_engine();
   Driver driver(setup, observer, progress);
   driver.start();
-  engine.run();
+  engine->run();
   if (setup.check_invariants) driver.check_end();
   return driver.totals();
 }
