@@ -65,6 +65,10 @@ std::string summary_json(const RunFacts& f, const SimulationTotals& t, const Met
     j.field("blocks_hit", static_cast<long long>(t.prefix_blocks_hit));
     j.field("hit_ratio", double(t.prefix_blocks_hit) / double(t.prefix_blocks_total));
     j.field("prompt_tokens_saved", static_cast<long long>(m.prefix_hit_tokens));
+    if (t.prefix_loads > 0) {  // shared (pool) cache: hits loaded over the fabric
+      j.field("pool_loads", static_cast<long long>(t.prefix_loads));
+      j.field("mean_pool_load_s", t.prefix_load_seconds / double(t.prefix_loads));
+    }
     j.end_object();
   }
   j.field("steps", static_cast<long long>(t.steps));

@@ -111,9 +111,18 @@ int cmd_topology(int argc, char** argv) {
   std::printf("\n  instances:\n");
   for (const auto& pi : place_instances(s)) {
     const auto& pool = s.deployment.pools[pi.pool];
-    std::printf("    %s #%d: devices %s .. %s\n", pool.role.c_str(), pi.replica,
-                g->vertex(g->vertex_of_device(pi.devices.front())).name.c_str(),
-                g->vertex(g->vertex_of_device(pi.devices.back())).name.c_str());
+    auto name = [&](int d) { return g->vertex(g->vertex_of_device(d)).name; };
+    bool contiguous = true;
+    for (std::size_t k = 1; k < pi.devices.size(); ++k) {
+      contiguous = contiguous && pi.devices[k] == pi.devices[k - 1] + 1;
+    }
+    std::string where;
+    if (contiguous) {
+      where = name(pi.devices.front()) + " .. " + name(pi.devices.back());
+    } else {
+      for (int d : pi.devices) where += (where.empty() ? "" : ", ") + name(d);
+    }
+    std::printf("    %s #%d: devices %s\n", pool.role.c_str(), pi.replica, where.c_str());
   }
   if (auto r = a.get("route")) {
     const auto comma = r->find(',');

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "models/units.hpp"
+
 namespace moesim {
 namespace {
 
@@ -70,6 +72,13 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
                   double(t.prefix_blocks_hit) / double(t.prefix_blocks_total),
                   (long long)t.prefix_blocks_hit, (long long)t.prefix_blocks_total);
     os << buf;
+    if (t.prefix_loads > 0) {
+      std::snprintf(buf, sizeof buf, "  prefix pool loads %lld, mean %s (counted in queueing)\n",
+                    (long long)t.prefix_loads,
+                    format_quantity(t.prefix_load_seconds / double(t.prefix_loads),
+                                    Dimension::kTime).c_str());
+      os << buf;
+    }
   }
   {
     const double n = double(std::max<std::int64_t>(1, t.requests_completed));

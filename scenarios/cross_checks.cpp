@@ -89,6 +89,43 @@ void check_pool(MapReader& root, const Scenario& s, std::size_t i) {
   }
 }
 
+// Explicit `devices` lists: the right length, inside the cluster, no device held twice.
+void check_placement(MapReader& root, const Scenario& s) {
+  const int cluster = s.cluster.devices();
+  std::vector<int> owner(std::size_t(cluster), -1);
+  for (std::size_t i = 0; i < s.deployment.pools.size(); ++i) {
+    const PoolConfig& pool = s.deployment.pools[i];
+    if (pool.devices.empty()) continue;
+    const std::size_t want = std::size_t(pool.replicas) * std::size_t(pool.parallel.devices());
+    if (pool.devices.size() != want) {
+      layout_error(root, pool_key(s, i, "devices"),
+                   "lists " + std::to_string(pool.devices.size()) + " devices but the pool needs " +
+                       std::to_string(want) + " (replicas " + std::to_string(pool.replicas) +
+                       " x tp " + std::to_string(pool.parallel.tp) + " x dp " +
+                       std::to_string(pool.parallel.dp) + ")");
+      continue;
+    }
+    for (int d : pool.devices) {
+      if (d >= cluster) {
+        layout_error(root, pool_key(s, i, "devices"),
+                     "device " + std::to_string(d) + " is outside the cluster's " +
+                         std::to_string(cluster) + " devices (0.." + std::to_string(cluster - 1) +
+                         ")");
+        break;
+      }
+      int& o = owner[std::size_t(d)];
+      if (o >= 0) {
+        layout_error(root, pool_key(s, i, "devices"),
+                     "device " + std::to_string(d) + " is listed twice" +
+                         (o == int(i) ? std::string(" in this pool")
+                                      : " (also in pools[" + std::to_string(o) + "])"));
+        break;
+      }
+      o = int(i);
+    }
+  }
+}
+
 }  // namespace
 
 Bytes kv_budget_per_device(const Scenario& s, const Parallel& p) {
@@ -117,6 +154,7 @@ void cross_check(MapReader& root, const Scenario& s) {
                      std::to_string(s.cluster.nodes) + " x devices_per_node " +
                      std::to_string(s.cluster.devices_per_node) + ")");
   }
+  check_placement(root, s);
   if (s.deployment.disaggregated()) {
     int prefill = 0, decode = 0, colocated = 0;
     for (const auto& p : pools) {

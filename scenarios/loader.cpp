@@ -34,7 +34,58 @@ void read_cluster(MapReader& root, Scenario& s) {
   }
 }
 
-void read_pool(MapReader& r, PoolConfig& p, bool with_role) {
+// One entry of a pool's `devices` list: an index ("3"), an inclusive range ("8-15") or a device
+// name ("n1.d0", node-major with `per_node` devices per node). Appends; false when malformed.
+bool parse_device_entry(const std::string& text, int per_node, std::vector<int>& out) {
+  auto number = [](const std::string& t, long long& v) {
+    if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos) {
+      return false;
+    }
+    v = std::stoll(t);
+    return true;
+  };
+  long long a = 0, b = 0;
+  if (number(text, a)) {
+    out.push_back(int(a));
+    return true;
+  }
+  const std::size_t dash = text.find('-');
+  if (dash != std::string::npos && number(text.substr(0, dash), a) &&
+      number(text.substr(dash + 1), b) && a <= b && b - a < (1 << 20)) {
+    for (long long d = a; d <= b; ++d) out.push_back(int(d));
+    return true;
+  }
+  const std::size_t dot = text.find(".d");
+  if (text.size() > 1 && text[0] == 'n' && dot != std::string::npos &&
+      number(text.substr(1, dot - 1), a) && number(text.substr(dot + 2), b) && b < per_node) {
+    out.push_back(int(a * per_node + b));
+    return true;
+  }
+  return false;
+}
+
+void read_devices(MapReader& r, PoolConfig& p, int per_node) {
+  if (!r.has("devices")) return;
+  const YAML::Node list = r.raw("devices");
+  if (!list.IsSequence() || list.size() == 0) {
+    r.error("devices", "expected a list of devices, e.g. [0, 1, 2, 3], [\"8-15\"] or "
+                       "[n1.d0, n1.d1]");
+    return;
+  }
+  std::vector<int> devices;
+  bool ok = true;
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (!list[i].IsScalar() || !parse_device_entry(list[i].Scalar(), per_node, devices)) {
+      r.error_at(list[i], r.child_path("devices") + "[" + std::to_string(i) + "]",
+                 "expected a device index (e.g. 3), an inclusive range (e.g. 8-15) or a device "
+                 "name n<node>.d<k> with k < devices_per_node (" + std::to_string(per_node) + ")");
+      ok = false;
+    }
+  }
+  if (ok) p.devices = std::move(devices);
+}
+
+void read_pool(MapReader& r, PoolConfig& p, bool with_role, int per_node) {
   if (with_role) r.choice("role", p.role, {"colocated", "prefill", "decode"}, Req::kRequired);
   else r.choice("role", p.role, {"colocated"}, Req::kOptional);
   r.integer("replicas", p.replicas, Req::kOptional, 1, 1 << 20);
@@ -46,6 +97,7 @@ void read_pool(MapReader& r, PoolConfig& p, bool with_role) {
   r.dtype("dispatch_dtype", p.parallel.dispatch_dtype, Req::kOptional);
   r.quantity("dispatch_overhead_per_token", p.parallel.dispatch_overhead_per_token,
              Dimension::kBytes, Req::kOptional);
+  read_devices(r, p, per_node);
 }
 
 void read_deployment(MapReader& root, Scenario& s) {
@@ -53,7 +105,7 @@ void read_deployment(MapReader& root, Scenario& s) {
   if (!r) return;
   auto& d = s.deployment;
   if (!r->has("pools")) {
-    read_pool(*r, d.pools.front(), false);
+    read_pool(*r, d.pools.front(), false, s.cluster.devices_per_node);
     r->raw("pools");
     r->finish();
     return;
@@ -61,7 +113,7 @@ void read_deployment(MapReader& root, Scenario& s) {
   const YAML::Node pools = r->raw("pools");
   for (const char* k : {"role", "replicas", "tp", "dp", "ep", "redundant_experts", "two_batch_overlap",
                         "dispatch_dtype",
-                        "dispatch_overhead_per_token"}) {
+                        "dispatch_overhead_per_token", "devices"}) {
     if (r->has(k)) {
       (void)r->raw(k);
       r->error(k, "set it inside each entry of 'pools', not beside it");
@@ -77,7 +129,7 @@ void read_deployment(MapReader& root, Scenario& s) {
     MapReader pr(pools[i], r->child_path("pools") + "[" + std::to_string(i) + "]", r->file(),
                  r->context());
     PoolConfig p;
-    read_pool(pr, p, true);
+    read_pool(pr, p, true, s.cluster.devices_per_node);
     pr.finish();
     d.pools.push_back(p);
   }
@@ -92,6 +144,8 @@ void read_serving(MapReader& root, Scenario& s) {
   v.routing.name = "uniform";
   // Defaults are completed through the registries so that every parameter is present.
   (void)complete_params(schedulers().at("vllm").params, v.scheduler.params);
+  v.prefix_pool_bandwidth = s.hardware.scale_out.bandwidth;
+  v.prefix_pool_latency = s.hardware.scale_out.latency;
   auto r = root.map("serving", Req::kOptional);
   if (!r) return;
   r->plugin("scheduler", schedulers(), v.scheduler, Req::kOptional);
@@ -104,6 +158,10 @@ void read_serving(MapReader& root, Scenario& s) {
   r->integer64("max_model_len", v.max_model_len, Req::kOptional, 1, 1LL << 30);
   r->integer64("prefix_cache_blocks", v.prefix_cache_blocks, Req::kOptional, 0, 1LL << 40);
   r->integer("prefix_block_tokens", v.prefix_block_tokens, Req::kOptional, 1, 1 << 20);
+  r->choice("prefix_cache_scope", v.prefix_cache_scope, {"instance", "pool"}, Req::kOptional);
+  r->quantity("prefix_pool_bandwidth", v.prefix_pool_bandwidth, Dimension::kBandwidth,
+              Req::kOptional, 1.0);
+  r->quantity("prefix_pool_latency", v.prefix_pool_latency, Dimension::kTime, Req::kOptional);
   r->finish();
 }
 

@@ -143,6 +143,11 @@ std::string resolved_yaml(const Scenario& s) {
       << std::string(dtype_name(p.parallel.dispatch_dtype));
     e << YAML::Key << "dispatch_overhead_per_token" << YAML::Value
       << q(p.parallel.dispatch_overhead_per_token.value(), Dimension::kBytes);
+    if (!p.devices.empty()) {
+      e << YAML::Key << "devices" << YAML::Value << YAML::Flow << YAML::BeginSeq;
+      for (int d : p.devices) e << d;
+      e << YAML::EndSeq;
+    }
     e << YAML::EndMap;
   }
   e << YAML::EndSeq << YAML::EndMap;
@@ -158,6 +163,11 @@ std::string resolved_yaml(const Scenario& s) {
   e << YAML::Key << "max_model_len" << YAML::Value << v.max_model_len;
   e << YAML::Key << "prefix_cache_blocks" << YAML::Value << v.prefix_cache_blocks;
   e << YAML::Key << "prefix_block_tokens" << YAML::Value << v.prefix_block_tokens;
+  e << YAML::Key << "prefix_cache_scope" << YAML::Value << v.prefix_cache_scope;
+  e << YAML::Key << "prefix_pool_bandwidth" << YAML::Value
+    << q(v.prefix_pool_bandwidth.value(), Dimension::kBandwidth);
+  e << YAML::Key << "prefix_pool_latency" << YAML::Value
+    << q(v.prefix_pool_latency.value(), Dimension::kTime);
   e << YAML::EndMap;
   if (s.speculative.enabled) {
     const auto& sp = s.speculative;

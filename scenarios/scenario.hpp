@@ -21,12 +21,16 @@ struct ClusterConfig {
   [[nodiscard]] int devices() const { return nodes * devices_per_node; }
 };
 
-// A pool of identical instances with one role. Instances take devices in order: pool by pool,
-// replica by replica, each a contiguous range of tp x dp devices (node-major numbering).
+// A pool of identical instances with one role. By default instances take devices in order:
+// pool by pool, replica by replica, each a contiguous range of tp x dp devices (node-major
+// numbering), skipping devices that pools with an explicit list hold.
 struct PoolConfig {
   std::string role = "colocated";  // colocated | prefill | decode
   int replicas = 1;                // identical data-parallel instances
   Parallel parallel;
+  // Explicit placement: replicas x tp x dp global device indices, replica by replica, in rank
+  // order; empty = the default contiguous placement.
+  std::vector<int> devices;
 };
 
 struct DeploymentConfig {
@@ -53,8 +57,14 @@ struct ServingConfig {
   int kv_block_size = 16;
   double memory_utilization = 0.9;
   std::int64_t max_model_len = 32768;
-  std::int64_t prefix_cache_blocks = 0;  // per colocated/prefill instance; 0 = off
+  std::int64_t prefix_cache_blocks = 0;  // cache capacity in blocks; 0 = off
   int prefix_block_tokens = 512;         // tokens per prefix block (Mooncake hash_ids)
+  // instance: one cache per colocated/prefill instance (in HBM); pool: one cache shared by all of
+  // them in a memory pool, hits loaded over the fabric at prefix_pool_bandwidth per device after
+  // prefix_pool_latency (defaults: the hardware's scale-out link).
+  std::string prefix_cache_scope = "instance";
+  BytesPerSec prefix_pool_bandwidth{0};
+  Seconds prefix_pool_latency{0};
 };
 
 struct SpeculativeConfig {

@@ -39,12 +39,27 @@ std::shared_ptr<const ClusterGraph> make_cluster_graph(const Scenario& s) {
 
 std::vector<PlacedInstance> place_instances(const Scenario& s) {
   std::vector<PlacedInstance> out;
+  std::vector<char> taken;  // devices held by explicit lists (cross_check made them valid)
+  for (const PoolConfig& pool : s.deployment.pools) {
+    for (int d : pool.devices) {
+      if (d >= int(taken.size())) taken.resize(std::size_t(d) + 1, 0);
+      taken[std::size_t(d)] = 1;
+    }
+  }
   int next = 0;
+  auto next_free = [&] {
+    while (next < int(taken.size()) && taken[std::size_t(next)]) ++next;
+    return next++;
+  };
   for (std::size_t p = 0; p < s.deployment.pools.size(); ++p) {
     const PoolConfig& pool = s.deployment.pools[p];
+    const int per = pool.parallel.devices();
     for (int r = 0; r < pool.replicas; ++r) {
       PlacedInstance pi{int(p), r, {}};
-      for (int d = 0; d < pool.parallel.devices(); ++d) pi.devices.push_back(next++);
+      for (int d = 0; d < per; ++d) {
+        pi.devices.push_back(pool.devices.empty() ? next_free()
+                                                  : pool.devices[std::size_t(r * per + d)]);
+      }
       out.push_back(std::move(pi));
     }
   }
@@ -112,7 +127,11 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
   setup.decode_router = routers().create(s.serving.decode_router.name, s.serving.decode_router.params);
   setup.kv_block_size = s.serving.kv_block_size;
   setup.max_model_len = s.serving.max_model_len;
-  setup.prefix_cache = {s.serving.prefix_cache_blocks, s.serving.prefix_block_tokens};
+  setup.prefix_cache.blocks = s.serving.prefix_cache_blocks;
+  setup.prefix_cache.block_tokens = s.serving.prefix_block_tokens;
+  setup.prefix_cache.shared = s.serving.prefix_cache_scope == "pool";
+  setup.prefix_cache.load_bandwidth = s.serving.prefix_pool_bandwidth.value();
+  setup.prefix_cache.load_latency = s.serving.prefix_pool_latency.value();
   setup.seed = s.seed;
   if (s.deployment.disaggregated()) setup.network = kv_network_spec(*graph, setup.instances);
   if (with_speculation && s.speculative.enabled && s.speculative.gamma > 0) {

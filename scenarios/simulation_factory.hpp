@@ -10,7 +10,8 @@ namespace moesim {
 
 [[nodiscard]] std::shared_ptr<const ClusterGraph> make_cluster_graph(const Scenario& s);
 
-// Instances in device order: pool by pool, replica by replica, contiguous device ranges.
+// Instances pool by pool, replica by replica. A pool with an explicit `devices` list takes its
+// entries in order; the others take the lowest devices no explicit list holds, contiguously.
 struct PlacedInstance {
   int pool = 0;
   int replica = 0;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <queue>
 #include <string>
 
@@ -17,7 +18,7 @@
 namespace moesim {
 namespace {
 
-enum class EventKind { kStepEnd = 0, kKvArrival = 1, kArrival = 2 };
+enum class EventKind { kStepEnd = 0, kKvArrival = 1, kPrefixLoaded = 2, kArrival = 3 };
 
 struct Event {
   double time;
@@ -49,10 +50,12 @@ class Driver {
           int(i), is.target, setup.make_scheduler(),
           KvCache(is.kv_capacity_blocks, setup.kv_block_size), setup.speculation, is.role));
       (is.role == InstanceRole::kDecode ? decode_ : front_).push_back(int(i));
-      caches_.emplace_back(is.role == InstanceRole::kDecode ? 0 : setup.prefix_cache.blocks);
+      const bool own = !setup.prefix_cache.shared && is.role != InstanceRole::kDecode;
+      caches_.emplace_back(own ? setup.prefix_cache.blocks : 0);
       min_capacity_tokens_ = std::min(min_capacity_tokens_,
                                       is.kv_capacity_blocks * std::int64_t(setup.kv_block_size));
     }
+    if (setup.prefix_cache.shared) shared_cache_.emplace(setup.prefix_cache.blocks);
     network_ = std::make_unique<KvNetwork>(setup.network, [this](std::uint64_t id) {
       push({simgrid::s4u::Engine::get_clock(), EventKind::kKvArrival, std::int64_t(id), 0});
     });
@@ -127,6 +130,7 @@ class Driver {
         case EventKind::kArrival: on_arrival(now, e.key); break;
         case EventKind::kStepEnd: on_step_end(now, int(e.key)); break;
         case EventKind::kKvArrival: on_kv_arrival(now, e.key); break;
+        case EventKind::kPrefixLoaded: on_prefix_loaded(now, e.key); break;
       }
     }
   }
@@ -139,7 +143,7 @@ class Driver {
       loads_[k].sequences = inst.sequences();
       const double cap = double(inst.kv().capacity());
       loads_[k].kv_utilization = cap > 0 ? double(inst.kv().used()) / cap : 0.0;
-      if (r) loads_[k].prefix_blocks = caches_[pool[k]].match(r->prefix_blocks);
+      if (r) loads_[k].prefix_blocks = cache(pool[k]).match(r->prefix_blocks);
     }
   }
 
@@ -174,9 +178,31 @@ class Driver {
     }
     Sequence* raw = seq.get();
     live_.emplace(id, std::move(seq));
+    if (shared_cache_ && raw->prefix_hit_tokens > 0) {
+      const PrefixCacheSetup& pc = setup_.prefix_cache;
+      const double bytes =
+          double(raw->prefix_hit_tokens) * setup_.instances[target].kv_bytes_per_token_per_device;
+      const double load = bytes / pc.load_bandwidth + pc.load_latency;
+      totals_.prefix_loads += 1;
+      totals_.prefix_load_seconds += load;
+      loading_.emplace(id, target);
+      push({now + load, EventKind::kPrefixLoaded, id, 0});
+      return;
+    }
     instances_[target]->enqueue(raw);
     try_start(now, target);
   }
+
+  // Shared prefix cache: the hit's KV is in the instance's memory; the request can be scheduled.
+  void on_prefix_loaded(double now, std::int64_t id) {
+    auto it = loading_.find(id);
+    const int target = it->second;
+    loading_.erase(it);
+    instances_[target]->enqueue(live_.at(id).get());
+    try_start(now, target);
+  }
+
+  PrefixCache& cache(int instance) { return shared_cache_ ? *shared_cache_ : caches_[instance]; }
 
   void reject(const Sequence& s, const char* reason, double now) {
     totals_.requests_rejected += 1;
@@ -187,11 +213,11 @@ class Driver {
   void try_start(double now, int i) {
     Instance& inst = *instances_[i];
     if (inst.busy()) return;
-    if (inst.start_step(Seconds(now), !source_done_ || !transfers_.empty())) {
+    if (inst.start_step(Seconds(now), !source_done_ || !transfers_.empty() || !loading_.empty())) {
       push({inst.step_end().value(), EventKind::kStepEnd, i, 0});
       return;
     }
-    if (source_done_ && pending_.empty() && transfers_.empty()) {
+    if (source_done_ && pending_.empty() && transfers_.empty() && loading_.empty()) {
       std::vector<Sequence*> dropped;
       inst.drop_unrunnable(dropped);
       for (Sequence* s : dropped) {
@@ -271,7 +297,7 @@ class Driver {
     if (setup_.prefix_cache.blocks > 0 && inst.role() != InstanceRole::kDecode) {
       for (const StepItem& it : inst.plan().items) {
         if (it.prefill && it.seq->prefill_end.value() == now) {
-          caches_[i].insert(it.seq->req.prefix_blocks);
+          cache(i).insert(it.seq->req.prefix_blocks);
         }
       }
     }
@@ -326,7 +352,9 @@ class Driver {
   const std::function<void(std::int64_t, std::int64_t)>& progress_;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<int> front_, decode_;  // instance indices by role
-  std::vector<PrefixCache> caches_;  // one per instance (empty for decode)
+  std::vector<PrefixCache> caches_;  // one per instance (empty for decode or a shared cache)
+  std::optional<PrefixCache> shared_cache_;  // the pool-level cache, when shared
+  std::map<std::int64_t, int> loading_;      // request id -> instance, prefix load in flight
   std::vector<InstanceLoad> loads_;
   std::unique_ptr<KvNetwork> network_;
   std::map<std::uint64_t, Transfer> transfers_;

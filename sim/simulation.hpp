@@ -35,8 +35,16 @@ struct InstanceSetup {
 };
 
 struct PrefixCacheSetup {
-  std::int64_t blocks = 0;   // per colocated/prefill instance; 0: no prefix caching
+  std::int64_t blocks = 0;   // cache capacity; 0: no prefix caching
   int block_tokens = 512;    // prompt tokens per prefix block (Mooncake hash_ids: 512)
+  // false: one LRU cache of `blocks` per colocated/prefill instance, in its HBM (a hit is free).
+  // true: one LRU cache of `blocks` shared by all of them (a context cache in a memory pool
+  // reached over the fabric): a hit of h tokens first loads h x kv_bytes_per_token_per_device
+  // into each device of the instance at `load_bandwidth` (per device) after `load_latency`; the
+  // request joins the instance's queue when the load is done.
+  bool shared = false;
+  double load_bandwidth = 0;  // bytes/s per device
+  double load_latency = 0;    // seconds
 };
 
 struct SimulationSetup {
@@ -75,6 +83,8 @@ struct SimulationTotals {
   double max_link_utilization = 0;    // busiest link: bytes / (bandwidth x simulated time)
   std::int64_t prefix_blocks_total = 0;  // prompt blocks seen (with prefix caching)
   std::int64_t prefix_blocks_hit = 0;
+  std::int64_t prefix_loads = 0;       // shared prefix cache: hits loaded from the pool
+  double prefix_load_seconds = 0;      // and the sum of their load times
 };
 
 // Runs to completion in this process (SimGrid allows one engine per process: call once).

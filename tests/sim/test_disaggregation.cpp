@@ -171,3 +171,45 @@ workload:
                               "\"hit_ratio\": ([0-9.eE+-]+)");
   CHECK(small < big);
 }
+
+TEST_CASE("a pool-level prefix cache is shared by every instance and loads hits over the fabric") {
+  // Two identical prompts of three 512-token blocks, 10 s apart, round-robin over two
+  // instances: the second lands on the other instance.
+  const std::string dir = temp_dir("prefix-pool-trace");
+  write_text(dir + "/t.jsonl",
+             "{\"timestamp\": 0, \"input_length\": 1536, \"output_length\": 4, \"hash_ids\": [1, 2, 3]}\n"
+             "{\"timestamp\": 10000, \"input_length\": 1536, \"output_length\": 4, \"hash_ids\": [1, 2, 3]}\n");
+  const std::string scenario = R"(name: pool
+model: qwen1.5-moe-a2.7b
+hardware: h100-sxm
+cluster: {nodes: 1, devices_per_node: 2}
+deployment: {replicas: 2, tp: 1}
+serving:
+  router: round_robin
+  prefix_cache_blocks: 1000
+  prefix_cache_scope: SCOPE
+  prefix_pool_bandwidth: 10GB/s
+  prefix_pool_latency: 100us
+workload:
+  source: {name: mooncake, path: )" + dir + "/t.jsonl}\n";
+  const std::string own = run("prefix-pool-own", std::regex_replace(scenario, std::regex("SCOPE"), "instance"));
+  const std::string pool = run("prefix-pool-shared", std::regex_replace(scenario, std::regex("SCOPE"), "pool"));
+  CHECK(number(read_text(own + "/summary.json"), "\"blocks_hit\": ([0-9]+)") == 0);
+  const std::string summary = read_text(pool + "/summary.json");
+  CHECK(number(summary, "\"blocks_hit\": ([0-9]+)") == 3);
+  CHECK(number(summary, "\"pool_loads\": ([0-9]+)") == 1);
+  // The hit covers 1535 tokens (the last prompt token is always computed); one device holds
+  // 24 layers x 2 (K,V) x 16 KV heads x 128 x 2 bytes = 196,608 bytes per token.
+  const double load = 1535.0 * 196608 / 10e9 + 100e-6;
+  CHECK(number(summary, "\"mean_pool_load_s\": ([0-9.eE+-]+)") == doctest::Approx(load).epsilon(1e-9));
+  // The second request waits for the load on an idle instance: its queueing is the load time,
+  // and its prefill computes one token instead of 1536, a step as long as a one-token decode
+  // step (both read the weights once; tpot_s is that step here).
+  const auto own_rows = csv_numbers(own + "/requests.csv");
+  const auto pool_rows = csv_numbers(pool + "/requests.csv");
+  REQUIRE(pool_rows.size() == 2);
+  CHECK(pool_rows[1][11] == doctest::Approx(load).epsilon(1e-9));
+  CHECK(pool_rows[1][12] == doctest::Approx(pool_rows[1][9]).epsilon(0.01));
+  CHECK(pool_rows[1][12] < own_rows[1][12] / 5);
+  CHECK(pool_rows[0][12] == doctest::Approx(own_rows[0][12]).epsilon(1e-12));
+}
