@@ -56,6 +56,8 @@ class Driver {
                                       is.kv_capacity_blocks * std::int64_t(setup.kv_block_size));
     }
     if (setup.prefix_cache.shared) shared_cache_.emplace(setup.prefix_cache.blocks);
+    loading_tokens_.assign(setup.instances.size(), 0);
+    loading_sequences_.assign(setup.instances.size(), 0);
     network_ = std::make_unique<KvNetwork>(setup.network, [this](std::uint64_t id) {
       push({simgrid::s4u::Engine::get_clock(), EventKind::kKvArrival, std::int64_t(id), 0});
     });
@@ -139,8 +141,9 @@ class Driver {
     loads_.assign(pool.size(), InstanceLoad{});
     for (std::size_t k = 0; k < pool.size(); ++k) {
       const Instance& inst = *instances_[pool[k]];
-      loads_[k].outstanding_tokens = inst.outstanding_tokens();
-      loads_[k].sequences = inst.sequences();
+      // Requests still loading their prefix from the pool are bound to the instance already.
+      loads_[k].outstanding_tokens = inst.outstanding_tokens() + loading_tokens_[pool[k]];
+      loads_[k].sequences = inst.sequences() + loading_sequences_[pool[k]];
       const double cap = double(inst.kv().capacity());
       loads_[k].kv_utilization = cap > 0 ? double(inst.kv().used()) / cap : 0.0;
       if (r) loads_[k].prefix_blocks = cache(pool[k]).match(r->prefix_blocks);
@@ -186,6 +189,8 @@ class Driver {
       totals_.prefix_loads += 1;
       totals_.prefix_load_seconds += load;
       loading_.emplace(id, target);
+      loading_tokens_[target] += raw->to_prefill + raw->remaining_output();
+      loading_sequences_[target] += 1;
       push({now + load, EventKind::kPrefixLoaded, id, 0});
       return;
     }
@@ -198,7 +203,10 @@ class Driver {
     auto it = loading_.find(id);
     const int target = it->second;
     loading_.erase(it);
-    instances_[target]->enqueue(live_.at(id).get());
+    Sequence* seq = live_.at(id).get();
+    loading_tokens_[target] -= seq->to_prefill + seq->remaining_output();
+    loading_sequences_[target] -= 1;
+    instances_[target]->enqueue(seq);
     try_start(now, target);
   }
 
@@ -355,6 +363,8 @@ class Driver {
   std::vector<PrefixCache> caches_;  // one per instance (empty for decode or a shared cache)
   std::optional<PrefixCache> shared_cache_;  // the pool-level cache, when shared
   std::map<std::int64_t, int> loading_;      // request id -> instance, prefix load in flight
+  std::vector<std::int64_t> loading_tokens_;  // per instance: outstanding tokens of those loads
+  std::vector<int> loading_sequences_;        // per instance: their number
   std::vector<InstanceLoad> loads_;
   std::unique_ptr<KvNetwork> network_;
   std::map<std::uint64_t, Transfer> transfers_;

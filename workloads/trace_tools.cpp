@@ -7,6 +7,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <vector>
 
 #include "models/errors.hpp"
@@ -24,11 +25,17 @@ std::unique_ptr<RequestSource> open_trace(const std::string& format, const std::
                                   std::move(params), ctx);
 }
 
-std::int64_t nearest_rank(std::vector<std::int64_t>& v, double p) {
-  const auto rank = std::size_t(std::ceil(p / 100.0 * double(v.size())));
-  const std::size_t k = std::clamp<std::size_t>(rank, 1, v.size()) - 1;
-  std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(k), v.end());
-  return v[k];
+// Exact nearest-rank percentile from a histogram of values -> counts holding n values.
+std::int64_t nearest_rank(const std::map<std::int64_t, std::int64_t>& counts, std::int64_t n,
+                          double p) {
+  const auto rank = std::int64_t(std::ceil(p / 100.0 * double(n)));
+  const std::int64_t k = std::clamp<std::int64_t>(rank, 1, n);
+  std::int64_t seen = 0;
+  for (const auto& [value, count] : counts) {
+    seen += count;
+    if (seen >= k) return value;
+  }
+  return counts.rbegin()->first;
 }
 
 }  // namespace
@@ -75,14 +82,15 @@ void convert_trace(const std::string& in_format, const std::string& in_path,
 TraceStats trace_stats(const std::string& format, const std::string& path) {
   auto source = open_trace(format, path);
   TraceStats s;
-  std::vector<std::int64_t> prompts, outputs;
+  // Histograms: memory grows with the number of distinct lengths, not with the trace.
+  std::map<std::int64_t, std::int64_t> prompts, outputs;
   double first = 0.0, last = 0.0, prompt_sum = 0.0, output_sum = 0.0;
   while (auto r = source->next()) {
     if (s.requests == 0) first = r->arrival.value();
     last = r->arrival.value();
     ++s.requests;
-    prompts.push_back(r->prompt_tokens);
-    outputs.push_back(r->output_tokens);
+    ++prompts[r->prompt_tokens];
+    ++outputs[r->output_tokens];
     prompt_sum += double(r->prompt_tokens);
     output_sum += double(r->output_tokens);
   }
@@ -91,10 +99,10 @@ TraceStats trace_stats(const std::string& format, const std::string& path) {
   s.duration_s = last - first;
   s.mean_prompt = prompt_sum / n;
   s.mean_output = output_sum / n;
-  s.p50_prompt = nearest_rank(prompts, 50);
-  s.p99_prompt = nearest_rank(prompts, 99);
-  s.p50_output = nearest_rank(outputs, 50);
-  s.p99_output = nearest_rank(outputs, 99);
+  s.p50_prompt = nearest_rank(prompts, s.requests, 50);
+  s.p99_prompt = nearest_rank(prompts, s.requests, 99);
+  s.p50_output = nearest_rank(outputs, s.requests, 50);
+  s.p99_output = nearest_rank(outputs, s.requests, 99);
   s.mean_rate = s.duration_s > 0.0 ? n / s.duration_s : 0.0;
   return s;
 }

@@ -33,8 +33,8 @@ struct TraceStats {
 };
 
 // Statistics of a whole trace (`format` empty: detect_trace_format). Percentiles are exact,
-// nearest-rank: the p-th percentile is the ceil(p/100 * n)-th smallest value. Lengths are kept
-// in memory for the percentiles (16 bytes per request); arrivals are not.
+// nearest-rank: the p-th percentile is the ceil(p/100 * n)-th smallest value. The trace streams:
+// lengths are counted in histograms (memory grows with distinct lengths, not requests).
 [[nodiscard]] TraceStats trace_stats(const std::string& format, const std::string& path);
 
 }  // namespace moesim
