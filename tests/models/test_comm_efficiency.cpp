@@ -65,7 +65,7 @@ TEST_CASE("communication efficiency: constant is the former closed form, bit for
 }
 
 TEST_CASE("communication efficiency: a two-knot curve interpolates linearly in ln S") {
-  const auto eff =
+  const std::shared_ptr<const CommunicationEfficiency> eff =
       communication_efficiencies().create("curve", curve_params({kMiB, 4 * kMiB}, {0.4, 0.8}),
                                           hardware());
   // eta(2 MiB) = 0.4 + 0.4 x ln(2)/ln(4) = 0.6; ends are held constant outside the knots.
@@ -84,7 +84,7 @@ TEST_CASE("communication efficiency: the overhead is added once per call, never 
   ParamSet p = curve_params({1.0}, {1.0});
   p.set("overhead_all_reduce", 30 * kUs);
   p.set("overhead_reduce_scatter", 7 * kUs);
-  const auto eff = communication_efficiencies().create("curve", p, hardware());
+  const std::shared_ptr<const CommunicationEfficiency> eff = communication_efficiencies().create("curve", p, hardware());
   const LinkCollectiveModel with(hardware(), 8, eff);
   const LinkCollectiveModel bare(hardware(), 8, std::make_shared<ConstantEfficiency>(1.0));
   const Op ar = comm(Collective::kAllReduce, kMiB, 4);
@@ -168,7 +168,7 @@ TEST_CASE("communication efficiency: measured reads a table and reports a missin
   }
   ParamSet p;
   p.set("profile", dir.string());
-  const auto eff = communication_efficiencies().create("measured", p, hardware());
+  const std::shared_ptr<const CommunicationEfficiency> eff = communication_efficiencies().create("measured", p, hardware());
   // 1 KiB: overhead = 50 us - 2 us latency - tiny transfer; 1 GiB: eta = W / (t - o - L).
   CHECK(eff->overhead(Collective::kAllReduce).value() ==
         doctest::Approx(50e-6 - 2e-6 - 1024 / 450e9).epsilon(1e-9));
