@@ -169,12 +169,13 @@ TEST_CASE("communication efficiency: measured reads a table and reports a missin
   ParamSet p;
   p.set("profile", dir.string());
   const std::shared_ptr<const CommunicationEfficiency> eff = communication_efficiencies().create("measured", p, hardware());
-  // 1 KiB: overhead = 50 us - 2 us latency - tiny transfer; 1 GiB: eta = W / (t - o - L).
+  // Ring over 2: W = 2 x 1/2 x S / bw = S / bw, L = 2 x 1 x 2 us = 4 us.
+  // 1 KiB: overhead = 50 us - 4 us - 1024 / 450 GB/s; 1 GiB: eta = W / (t - o - L).
   CHECK(eff->overhead(Collective::kAllReduce).value() ==
-        doctest::Approx(50e-6 - 2e-6 - 1024 / 450e9).epsilon(1e-9));
+        doctest::Approx(50e-6 - 4e-6 - 1024 / 450e9).epsilon(1e-9));
   const double o = eff->overhead(Collective::kAllReduce).value();
   CHECK(eff->efficiency(Collective::kAllReduce, Bytes(1073741824.0)) ==
-        doctest::Approx(1073741824.0 / 450e9 / (0.0033 - o - 2e-6)).epsilon(1e-6));
+        doctest::Approx(1073741824.0 / 450e9 / (0.0033 - o - 4e-6)).epsilon(1e-6));
   p.set("profile", (dir / "absent").string());
   CHECK_THROWS_WITH_AS((void)communication_efficiencies().create("measured", p, hardware()),
                        ((dir / "absent").string() + ": no such collective table").c_str(),
