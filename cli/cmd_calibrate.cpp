@@ -5,6 +5,9 @@
 // calibrated roofline and the profiled model, per operator family.
 // moesim fidelity --vidur DIR --hardware H [--calibrate-with PROFILE] [--vidur-network DIR]:
 // the same errors against Vidur's external measurements (models/vidur_profile.hpp).
+// moesim fidelity --collectives DIR [--hardware H] [--backend B] [--devices-per-node N]: the
+// closed-form collective model (constant efficiency; measured curve, leave-one-size-out) against
+// a measured collective table (models/collective_fidelity.hpp).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -15,6 +18,7 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "models/calibration.hpp"
+#include "models/collective_fidelity.hpp"
 #include "models/profile_table.hpp"
 #include "models/vidur_profile.hpp"
 #include "scenarios/catalog.hpp"
@@ -104,6 +108,26 @@ int vidur_fidelity(const Args& a) {
   return 0;
 }
 
+// fidelity of the collective model against DIR/collective.csv (or the CSV itself).
+int collective_fidelity_command(const Args& a) {
+  std::filesystem::path file(*a.get("collectives"));
+  const std::filesystem::path dir = std::filesystem::is_directory(file) ? file : file.parent_path();
+  if (std::filesystem::is_directory(file)) file /= "collective.csv";
+  if (!std::filesystem::exists(file)) throw UsageError(file.string() + ": no collective table");
+  std::string preset = a.get_or("hardware", "");
+  for (const char* meta : {"metadata_collective.json", "metadata.json"}) {
+    if (preset.empty()) preset = read_profile_metadata((dir / meta).string()).hardware_preset;
+  }
+  if (preset.empty()) throw UsageError("missing --hardware (the table's metadata names no preset)");
+  MeasuredCurveOptions o;
+  o.backend = a.get_or("backend", "nccl");
+  o.devices_per_node = int(a.get_int("devices-per-node", 8));
+  const auto r = collective_fidelity(read_collective_table(file.string()), file.string(),
+                                     load_hardware_preset(preset), o);
+  std::printf("%s", collective_fidelity_markdown(r).c_str());
+  return 0;
+}
+
 }  // namespace
 
 int cmd_calibrate(int argc, char** argv) {
@@ -133,13 +157,19 @@ int cmd_calibrate(int argc, char** argv) {
 }
 
 int cmd_fidelity(int argc, char** argv) {
-  Args a(argc, argv, 2, {"profile", "hardware", "vidur", "vidur-network", "calibrate-with"}, {});
+  Args a(argc, argv, 2,
+         {"profile", "hardware", "vidur", "vidur-network", "calibrate-with", "collectives",
+          "backend", "devices-per-node"},
+         {});
+  if (a.has("collectives")) return collective_fidelity_command(a);
   if (a.has("vidur") || a.has("vidur-network")) return vidur_fidelity(a);
   if (!a.has("profile"))
     throw UsageError(
         "usage: moesim fidelity --profile DIR [--hardware H]\n"
         "       moesim fidelity --vidur DIR --hardware H [--calibrate-with PROFILE] "
-        "[--vidur-network DIR]");
+        "[--vidur-network DIR]\n"
+        "       moesim fidelity --collectives DIR [--hardware H] [--backend nccl] "
+        "[--devices-per-node 8]");
   const ProfileTables t = read_profile(*a.get("profile"));
   const Hardware hw = load_hardware_preset(hardware_of(a, t));
   std::printf("%s", fidelity_markdown(fidelity(t, hw)).c_str());

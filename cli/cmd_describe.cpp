@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/args.hpp"
+#include "models/comm_efficiency.hpp"
 #include "cli/commands.hpp"
 #include "models/acceptance_model.hpp"
 #include "models/cost_model.hpp"
@@ -75,6 +76,7 @@ int cmd_describe(int argc, char** argv) {
     describe_registry(schedulers(), "serving.scheduler");
     describe_registry(routers(), "serving.router, serving.decode_router");
     describe_registry(topology_builders(), "cluster.topology");
+    describe_registry(communication_efficiencies(), "hardware.communication_efficiency");
     describe_registry(speculation_methods(), "speculative.method");
     describe_registry(acceptance_models(), "speculative.acceptance");
     describe_registry(request_sources(), "workload.source");

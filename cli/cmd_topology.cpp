@@ -31,7 +31,9 @@ int calibrate(const Args& a, const Scenario& s, const ClusterGraph& g) {
   Collective c = Collective::kAllToAll;
   if (name == "all_reduce") c = Collective::kAllReduce;
   else if (name == "all_gather") c = Collective::kAllGather;
-  else if (name != "all_to_all") throw UsageError("--collective: all_to_all, all_reduce or all_gather");
+  else if (name == "reduce_scatter") c = Collective::kReduceScatter;
+  else if (name != "all_to_all")
+    throw UsageError("--collective: all_to_all, all_reduce, all_gather or reduce_scatter");
   const int n = int(a.get_int("group", g.device_count()));
   if (n < 2 || n > g.device_count()) throw UsageError("--group must lie in [2, devices]");
   const auto bytes = parse_quantity(a.get_or("bytes", "64MiB"), Dimension::kBytes);

@@ -2,6 +2,9 @@
 // the hardware preset's scale-up and scale-out links; the topology layer adds graph-based ones.
 #pragma once
 
+#include <memory>
+
+#include "models/comm_efficiency.hpp"
 #include "models/hardware.hpp"
 #include "models/operator.hpp"
 
@@ -16,19 +19,36 @@ class CollectiveModel {
 
 // Groups that fit in one scale-up domain (min(domain_size, devices_per_node)) use scale-up
 // links; larger groups are limited by the share of traffic that crosses scale-out links.
-//  ring all-reduce of S bytes over n: 2(n-1)/n * S / (bw * eta) + 2(n-1) * latency
-//  all-gather (S = full buffer):        (n-1)/n * S / (bw * eta) + (n-1) * latency
-//  all-to-all (S = bytes one device sends to its peers, concurrently): S / (bw * eta) + latency,
+// With eta = eta(c, S) and o = overhead(c) of the communication-efficiency plug-in:
+//  ring all-reduce of S bytes over n: o + 2(n-1)/n * S / (bw * eta) + 2(n-1) * latency
+//  all-gather (S = full buffer):        o + (n-1)/n * S / (bw * eta) + (n-1) * latency
+//  reduce-scatter (S = full input):     o + (n-1)/n * S / (bw * eta) + (n-1) * latency
+//  all-to-all (S = bytes one device sends to its peers, concurrently): o + S / (bw * eta) + latency,
 //  split over scale-up and scale-out peers in proportion to their number when n spans nodes.
+// Groups of n <= 1 and S <= 0 cost 0 (no call is made, so no overhead either).
 class LinkCollectiveModel final : public CollectiveModel {
  public:
+  // The efficiency plug-in chosen by hw.communication_efficiency (default: constant).
   LinkCollectiveModel(const Hardware& hw, int devices_per_node);
+  // `efficiency` non-null.
+  LinkCollectiveModel(const Hardware& hw, int devices_per_node,
+                      std::shared_ptr<const CommunicationEfficiency> efficiency);
   [[nodiscard]] Seconds time(const Op& op) const override;
 
+  // The terms of `time` at eta = 1 and without overhead: time = overhead + transfer / eta +
+  // latency (transfer = max over links of bytes / bandwidth). Zero for n <= 1 or S <= 0.
+  struct Terms {
+    Seconds transfer{0};
+    Seconds latency{0};
+  };
+  [[nodiscard]] Terms terms(const Op& op) const;
+
  private:
+  [[nodiscard]] Terms parts(const Op& op, double eta) const;
+
   LinkSpec up_;
   LinkSpec out_;
-  double eta_;
+  std::shared_ptr<const CommunicationEfficiency> eff_;
   int domain_;
 };
 

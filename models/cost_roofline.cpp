@@ -11,6 +11,7 @@ const char* collective_name(Collective c) {
     case Collective::kAllReduce: return "all_reduce";
     case Collective::kAllToAll: return "all_to_all";
     case Collective::kAllGather: return "all_gather";
+    case Collective::kReduceScatter: return "reduce_scatter";
   }
   return "?";
 }

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "models/dtype.hpp"
+#include "models/params.hpp"
 #include "models/units.hpp"
 
 namespace moesim {
@@ -34,6 +35,13 @@ struct Efficiency {
   [[nodiscard]] double memory(OpClass c) const;
 };
 
+// Which communication-efficiency plug-in prices collectives (models/comm_efficiency.hpp), with
+// its validated parameters. Default: `constant` (efficiency.communication, no overhead).
+struct CommunicationEfficiencyChoice {
+  std::string name = "constant";
+  ParamSet params;
+};
+
 struct Hardware {
   std::string name;
   std::string description;
@@ -43,6 +51,7 @@ struct Hardware {
   LinkSpec scale_up;
   LinkSpec scale_out;
   Efficiency efficiency;
+  CommunicationEfficiencyChoice communication_efficiency;
   Seconds launch_overhead{0};
   int dies_per_package = 1;
 

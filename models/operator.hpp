@@ -9,7 +9,7 @@
 namespace moesim {
 
 enum class OpScope { kPerLayer, kPerStep };
-enum class Collective { kNone, kAllReduce, kAllToAll, kAllGather };
+enum class Collective { kNone, kAllReduce, kAllToAll, kAllGather, kReduceScatter };
 
 struct Op {
   const char* name = "";  // stable name (README "Operators"); static storage
@@ -23,7 +23,8 @@ struct Op {
   double m = 0, n = 0, k = 0;
   // Communication ops only.
   Collective collective = Collective::kNone;
-  Bytes message{0};  // per device: all-reduce buffer, all-to-all bytes sent/received
+  Bytes message{0};  // per device: all-reduce / reduce-scatter input buffer, all-gather output
+                     // buffer, all-to-all bytes sent to peers
   int group = 1;     // devices taking part
 };
 

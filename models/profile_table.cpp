@@ -230,7 +230,8 @@ std::vector<CollectiveRow> read_collective_table(const std::string& path) {
   std::vector<CollectiveRow> out;
   for (const auto& r : csv.rows()) {
     const std::string& op = csv.text(r, "op");
-    if (op != "all_reduce" && op != "all_to_all" && op != "all_gather")
+    if (op != "all_reduce" && op != "all_to_all" && op != "all_gather" && op != "reduce_scatter" &&
+        op != "all_to_all_skewed")
       throw InputError(csv.where(r.line) + "unknown collective '" + op + "'");
     out.push_back({op, csv.text(r, "backend"), csv.number(r, "bytes"), int(csv.number(r, "group")),
                    csv.number(r, "time_s")});

@@ -69,7 +69,8 @@ struct ElementwiseRow {
 
 // collective.csv: one collective per rank; bytes = message per rank (profiler/README.md).
 struct CollectiveRow {
-  std::string op, backend;  // all_reduce | all_to_all | all_gather; nccl | gloo
+  // all_reduce | all_to_all | all_gather | reduce_scatter | all_to_all_skewed; nccl | gloo
+  std::string op, backend;
   double bytes = 0;
   int group = 1;
   double time_s = 0;

@@ -242,7 +242,7 @@ def elementwise_bytes(kernel, rows, width):
     return 2.0 * rows * width  # copy: `width` bytes read and written
 
 
-COLLECTIVE_OPS = ["all_reduce", "all_to_all", "all_gather"]
+COLLECTIVE_OPS = ["all_reduce", "all_to_all", "all_gather", "reduce_scatter"]
 
 
 def collective_sizes(quick=False, cap=1 << 30):

@@ -33,7 +33,9 @@ COLUMNS = {
     "attention_prefill": ["kind", "heads", "kv_heads", "head_dim", "v_head_dim", "kv_lora",
                           "rope_dim", "chunk", "context", "time_s", "flops", "bytes", "used_by"],
     "elementwise": ["kernel", "rows", "width", "bytes", "time_s"],
-    "collective": ["op", "backend", "bytes", "group", "time_s"],
+    # case/tokens/skew/mean_bytes: all_to_all_skewed rows only (empty elsewhere)
+    "collective": ["op", "backend", "bytes", "group", "time_s", "case", "tokens", "skew",
+                   "mean_bytes"],
 }
 
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <filesystem>
 
+#include "models/comm_efficiency.hpp"
 #include "scenarios/embedded_files.hpp"
 
 namespace moesim {
@@ -161,6 +163,57 @@ void read_model_fields(MapReader& r, ModelArch& m, Req req) {
     r.error("kv_heads", "heads must be a multiple of kv_heads");
 }
 
+namespace {
+
+// A measured collective table: `text` as a path (relative to the working directory, then to the
+// scenario's folder), else a folder of models/profiles/ in the source tree. A folder must hold
+// collective.csv. Empty when none exists.
+std::string find_collective_profile(const std::string& text, const std::string& scenario_file) {
+  namespace fs = std::filesystem;
+  const auto usable = [](const fs::path& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec) || fs::is_regular_file(p / "collective.csv", ec);
+  };
+  std::vector<fs::path> tries{fs::path(text)};
+  if (fs::path(text).is_relative()) {
+    tries.push_back(fs::path(scenario_file).parent_path() / text);
+#ifdef MOESIM_PROFILES_DIR
+    tries.push_back(fs::path(MOESIM_PROFILES_DIR) / text);
+#endif
+  }
+  for (const auto& p : tries) {
+    if (usable(p)) return p.lexically_normal().string();
+  }
+  return "";
+}
+
+void read_communication_efficiency(MapReader& r, Hardware& h) {
+  PluginConfig ce;
+  if (!r.plugin("communication_efficiency", communication_efficiencies(), ce, Req::kOptional))
+    return;
+  const YAML::Node node = r.raw("communication_efficiency");
+  const std::string key = r.child_path("communication_efficiency");
+  if (ce.params.has("profile")) {
+    const std::string& text = ce.params.text("profile");
+    const std::string found = find_collective_profile(text, r.file());
+    if (found.empty()) {
+      r.error_at(node["profile"], key + ".profile",
+                 "no collective table '" + text +
+                     "' (a collective.csv, a folder holding one, or a folder of models/profiles/)");
+      return;
+    }
+    ce.params.set("profile", found);
+  }
+  h.communication_efficiency = {ce.name, ce.params};
+  try {  // a measured table is read and fitted here, so its problems carry the scenario's place
+    (void)make_communication_efficiency(h);
+  } catch (const std::exception& e) {
+    r.error_at(node, key, e.what());
+  }
+}
+
+}  // namespace
+
 void read_hardware_fields(MapReader& r, Hardware& h, Req req) {
   const Req opt = Req::kOptional;
   r.text("name", h.name, req);
@@ -200,6 +253,7 @@ void read_hardware_fields(MapReader& r, Hardware& h, Req req) {
   }
   r.quantity("launch_overhead", h.launch_overhead, Dimension::kTime, req);
   r.integer("dies_per_package", h.dies_per_package, opt, 1, 16);
+  read_communication_efficiency(r, h);
 }
 
 bool read_model_section(MapReader& parent, const std::string& key, ModelArch& out, Req req) {

@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "models/acceptance_model.hpp"
+#include "models/comm_efficiency.hpp"
 #include "models/cost_model.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
@@ -65,6 +66,23 @@ void model(YAML::Emitter& e, const ModelArch& m) {
   e << YAML::EndMap;
 }
 
+template <class R>
+void plugin(YAML::Emitter& e, const char* key, const R& reg, const PluginConfig& p) {
+  e << YAML::Key << key << YAML::Value << YAML::BeginMap;
+  e << YAML::Key << "name" << YAML::Value << p.name;
+  if (const auto* entry = reg.find(p.name)) {
+    for (const auto& spec : entry->params) {
+      if (!p.params.has(spec.name)) continue;
+      const ParamValue& v = p.params.values().at(spec.name);
+      e << YAML::Key << spec.name << YAML::Value;
+      if (spec.type == ParamType::kQuantity) e << q(std::get<double>(v), spec.dimension);
+      else if (auto* l = std::get_if<std::vector<double>>(&v)) e << YAML::Flow << *l;
+      else e << param_value_text(spec, v);
+    }
+  }
+  e << YAML::EndMap;
+}
+
 void hardware(YAML::Emitter& e, const Hardware& h) {
   e << YAML::BeginMap;
   e << YAML::Key << "name" << YAML::Value << h.name;
@@ -90,27 +108,16 @@ void hardware(YAML::Emitter& e, const Hardware& h) {
   e << YAML::Key << "attention_memory" << YAML::Value << f.attention_memory;
   e << YAML::Key << "elementwise_memory" << YAML::Value << f.elementwise_memory;
   e << YAML::Key << "communication" << YAML::Value << f.communication << YAML::EndMap;
+  // Written only when chosen, so resolved files of existing scenarios stay as they were.
+  if (h.communication_efficiency.name != "constant") {
+    plugin(e, "communication_efficiency", communication_efficiencies(),
+           PluginConfig{h.communication_efficiency.name, h.communication_efficiency.params});
+  }
   e << YAML::Key << "launch_overhead" << YAML::Value << q(h.launch_overhead.value(), Dimension::kTime);
   e << YAML::Key << "dies_per_package" << YAML::Value << h.dies_per_package;
   e << YAML::EndMap;
 }
 
-template <class R>
-void plugin(YAML::Emitter& e, const char* key, const R& reg, const PluginConfig& p) {
-  e << YAML::Key << key << YAML::Value << YAML::BeginMap;
-  e << YAML::Key << "name" << YAML::Value << p.name;
-  if (const auto* entry = reg.find(p.name)) {
-    for (const auto& spec : entry->params) {
-      if (!p.params.has(spec.name)) continue;
-      const ParamValue& v = p.params.values().at(spec.name);
-      e << YAML::Key << spec.name << YAML::Value;
-      if (spec.type == ParamType::kQuantity) e << q(std::get<double>(v), spec.dimension);
-      else if (auto* l = std::get_if<std::vector<double>>(&v)) e << YAML::Flow << *l;
-      else e << param_value_text(spec, v);
-    }
-  }
-  e << YAML::EndMap;
-}
 
 }  // namespace
 

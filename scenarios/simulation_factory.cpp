@@ -71,7 +71,8 @@ std::shared_ptr<const StepCostCalculator> make_target_calculator(const Scenario&
   const auto placed = place_instances(s);
   return make_calculator(s, s.model, s.deployment.pools.front().parallel,
                          std::make_shared<GraphCollectiveModel>(
-                             graph, placed.front().devices, s.hardware.efficiency.communication));
+                             graph, placed.front().devices,
+                             make_communication_efficiency(s.hardware)));
 }
 
 std::int64_t kv_capacity_blocks(const Scenario& s, const Parallel& p) {
@@ -108,7 +109,8 @@ KvNetworkSpec kv_network_spec(const ClusterGraph& g, const std::vector<InstanceS
 SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) {
   SimulationSetup setup;
   const auto graph = make_cluster_graph(s);
-  const double eta = s.hardware.efficiency.communication;
+  // One plug-in for every instance (a measured curve is read and fitted once).
+  const auto eta = make_communication_efficiency(s.hardware);
   for (const PlacedInstance& pi : place_instances(s)) {
     const PoolConfig& pool = s.deployment.pools[pi.pool];
     InstanceSetup is;
@@ -146,8 +148,8 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
       Parallel dp = s.deployment.pools.back().parallel;
       dp.ep = 1;
       sp.draft = make_calculator(s, *s.speculative.draft, dp,
-                                 std::make_shared<LinkCollectiveModel>(s.hardware,
-                                                                       s.cluster.devices_per_node));
+                                 std::make_shared<LinkCollectiveModel>(
+                                     s.hardware, s.cluster.devices_per_node, eta));
     }
   }
   // Workload: trace sources resolve relative paths from the context's base_dir; length files

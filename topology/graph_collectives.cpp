@@ -8,15 +8,27 @@
 
 namespace moesim {
 
+namespace {
+std::shared_ptr<const CommunicationEfficiency> constant_efficiency(double eta) {
+  if (!(eta > 0.0 && eta <= 1.0)) {
+    throw ConfigError("graph collective model: efficiency must be in (0, 1], got " +
+                      std::to_string(eta));
+  }
+  return std::make_shared<ConstantEfficiency>(eta);
+}
+}  // namespace
+
 GraphCollectiveModel::GraphCollectiveModel(std::shared_ptr<const ClusterGraph> graph,
                                            std::vector<int> devices, double efficiency)
-    : graph_(std::move(graph)), devices_(std::move(devices)), eta_(efficiency) {
+    : GraphCollectiveModel(std::move(graph), std::move(devices), constant_efficiency(efficiency)) {}
+
+GraphCollectiveModel::GraphCollectiveModel(
+    std::shared_ptr<const ClusterGraph> graph, std::vector<int> devices,
+    std::shared_ptr<const CommunicationEfficiency> efficiency)
+    : graph_(std::move(graph)), devices_(std::move(devices)), eff_(std::move(efficiency)) {
   if (!graph_) throw ConfigError("graph collective model: no cluster graph");
   if (devices_.empty()) throw ConfigError("graph collective model: empty placement");
-  if (!(eta_ > 0.0 && eta_ <= 1.0)) {
-    throw ConfigError("graph collective model: efficiency must be in (0, 1], got " +
-                      std::to_string(eta_));
-  }
+  if (!eff_) throw ConfigError("graph collective model: no communication efficiency");
   std::set<int> seen;
   for (int d : devices_) {
     if (d < 0 || d >= graph_->device_count()) {
@@ -33,11 +45,21 @@ Seconds GraphCollectiveModel::time(const Op& op) const {
   if (op.collective == Collective::kNone || op.group <= 1 || op.message.value() <= 0) {
     return Seconds(0);
   }
-  const Affine a = affine(op.collective, op.group);
-  return Seconds(a.seconds_per_byte * op.message.value()) + a.latency;
+  const Shape& a = shape_ref(op.collective, op.group);
+  const double eta = eff_->efficiency(op.collective, op.message);
+  // max_e load_e / (bw_e * eta) over the critical links equals the max over all links (eta is
+  // common, the others are lower by >= 1e-9 relative) and, for the constant plug-in, is the
+  // same floating-point expression as the former cached affine coefficient.
+  double per_byte = 0.0;
+  for (const auto& l : a.critical) per_byte = std::max(per_byte, l.load / (l.bandwidth * eta));
+  return Seconds(per_byte * op.message.value()) + a.latency + eff_->overhead(op.collective);
 }
 
-GraphCollectiveModel::Affine GraphCollectiveModel::affine(Collective c, int group) const {
+GraphCollectiveModel::Shape GraphCollectiveModel::shape(Collective c, int group) const {
+  return shape_ref(c, group);
+}
+
+const GraphCollectiveModel::Shape& GraphCollectiveModel::shape_ref(Collective c, int group) const {
   const int placed = int(devices_.size());
   if (group < 1 || group > placed || placed % group != 0) {
     throw ConfigError(std::string(collective_name(c)) + " over groups of " + std::to_string(group) +
@@ -48,10 +70,10 @@ GraphCollectiveModel::Affine GraphCollectiveModel::affine(Collective c, int grou
   const auto key = std::make_pair(c, group);
   auto it = cache_.find(key);
   if (it == cache_.end()) it = cache_.emplace(key, compute(c, group)).first;
-  return it->second;
+  return it->second;  // std::map nodes are stable: the reference outlives later insertions
 }
 
-GraphCollectiveModel::Affine GraphCollectiveModel::compute(Collective c, int n) const {
+GraphCollectiveModel::Shape GraphCollectiveModel::compute(Collective c, int n) const {
   if (n <= 1 || c == Collective::kNone) return {};
   // Bytes per byte of S on every directed edge, and the algorithm's latency steps.
   std::vector<double> load(std::size_t(graph_->link_count()), 0.0);
@@ -66,7 +88,8 @@ GraphCollectiveModel::Affine GraphCollectiveModel::compute(Collective c, int n) 
     const int* g = devices_.data() + first;
     switch (c) {
       case Collective::kAllReduce:
-      case Collective::kAllGather: {
+      case Collective::kAllGather:
+      case Collective::kReduceScatter: {
         const bool reduce = c == Collective::kAllReduce;
         const double share = (reduce ? 2.0 : 1.0) * (n - 1) / n;
         steps = (reduce ? 2.0 : 1.0) * (n - 1);
@@ -86,14 +109,20 @@ GraphCollectiveModel::Affine GraphCollectiveModel::compute(Collective c, int n) 
         break;
     }
   }
-  double per_byte = 0.0;
+  Shape out;
   for (int e = 0; e < graph_->link_count(); ++e) {
     if (load[std::size_t(e)] > 0) {
-      per_byte =
-          std::max(per_byte, load[std::size_t(e)] / (graph_->link(e).bandwidth.value() * eta_));
+      out.seconds_per_byte = std::max(out.seconds_per_byte,
+                                      load[std::size_t(e)] / graph_->link(e).bandwidth.value());
     }
   }
-  return {per_byte, Seconds(steps * max_latency)};
+  for (int e = 0; e < graph_->link_count(); ++e) {
+    const double l = load[std::size_t(e)];
+    const double bw = graph_->link(e).bandwidth.value();
+    if (l > 0 && l / bw >= out.seconds_per_byte * (1.0 - 1e-9)) out.critical.push_back({l, bw});
+  }
+  out.latency = Seconds(steps * max_latency);
+  return out;
 }
 
 }  // namespace moesim

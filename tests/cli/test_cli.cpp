@@ -128,6 +128,20 @@ TEST_CASE("calibrate, fidelity and the profiled cost model from the command line
   CHECK(r.status == 2);
 }
 
+TEST_CASE("fidelity of the collective model against the measured H200 pair") {
+  const std::string dir = std::string(MOESIM_SOURCE_DIR) + "/models/profiles/nvidia-h200-x2";
+  auto r = run_moesim("fidelity --collectives " + dir);
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(r.output.find("33 rows with group >= 2 (33 group-1 rows left out") != std::string::npos);
+  CHECK(r.output.find("| all_to_all | > 16 MiB | 3 |") != std::string::npos);
+  CHECK(r.output.find("- all_reduce: overhead") != std::string::npos);
+  r = run_moesim("fidelity --collectives /nonexistent-collectives");
+  CHECK(r.status == 2);
+  CHECK(r.output.find("/nonexistent-collectives/collective.csv: no collective table") ==
+        std::string::npos);  // not a folder: the path itself is the table
+  CHECK(r.output.find("/nonexistent-collectives: no collective table") != std::string::npos);
+}
+
 TEST_CASE("an impossible layout and a model that does not fit exit 2 with their messages") {
   const std::string dir = temp_dir("cli-layout");
   write_text(dir + "/s.yaml", R"(name: s

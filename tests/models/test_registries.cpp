@@ -12,6 +12,7 @@
 #include "models/errors.hpp"
 #include "models/params.hpp"
 #include "models/rng.hpp"
+#include "models/comm_efficiency.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
 
@@ -33,6 +34,10 @@ TEST_CASE("acceptance models: every built-in is registered, sorted by name") {
 
 TEST_CASE("speculation methods: every built-in is registered, sorted by name") {
   CHECK(speculation_methods().names() == Names{"draft_model", "eagle", "mtp", "ngram"});
+}
+
+TEST_CASE("communication efficiencies: every built-in is registered, sorted by name") {
+  CHECK(communication_efficiencies().names() == Names{"constant", "curve", "measured"});
 }
 
 TEST_CASE("an unknown name throws ConfigError listing the valid names") {

@@ -156,3 +156,47 @@ TEST_CASE("YAML syntax errors name the line") {
   CHECK(e.rfind("t.yaml:", 0) == 0);
   CHECK(e.find("YAML syntax") != std::string::npos);
 }
+
+namespace {
+std::string with_hardware(const std::string& hardware) {
+  std::string text = kBase;
+  text.replace(text.find("hardware: h100-sxm"), 18, "hardware: " + hardware);
+  return text;
+}
+}  // namespace
+
+TEST_CASE("communication efficiency: constant by default, measured by profile name") {
+  const Scenario d = load_scenario_text(kBase, "t.yaml", ".");
+  CHECK(d.hardware.communication_efficiency.name == "constant");
+  const Scenario s = load_scenario_text(
+      with_hardware("{preset: h200, communication_efficiency: {name: measured, profile: "
+                    "nvidia-h200-x2}}"),
+      "t.yaml", ".");
+  CHECK(s.hardware.communication_efficiency.name == "measured");
+  const std::string& p = s.hardware.communication_efficiency.params.text("profile");
+  CHECK(p.find("models/profiles/nvidia-h200-x2") != std::string::npos);
+  CHECK(s.hardware.communication_efficiency.params.number("overhead_scale") == 1.0);
+  const Scenario c = load_scenario_text(
+      with_hardware("{preset: h200, communication_efficiency: {name: curve, sizes: [1024, 1e9], "
+                    "efficiencies: [0.1, 0.8], overhead_all_reduce: 20us}}"),
+      "t.yaml", ".");
+  CHECK(c.hardware.communication_efficiency.params.number("overhead_all_reduce") ==
+        doctest::Approx(20e-6));
+}
+
+TEST_CASE("communication efficiency: bad choices are reported at their place") {
+  CHECK(errors_of(with_hardware("{preset: h200, communication_efficiency: flat}")) ==
+        "t.yaml:3:52: error: hardware.communication_efficiency: unknown communication efficiency "
+        "'flat'; (valid: constant, curve, measured)\n");
+  CHECK(errors_of(with_hardware(
+            "{preset: h200, communication_efficiency: {name: measured, profile: h300-x9}}")) ==
+        "t.yaml:3:78: error: hardware.communication_efficiency.profile: no collective table "
+        "'h300-x9' (a collective.csv, a folder holding one, or a folder of models/profiles/)\n");
+  CHECK(errors_of(with_hardware("{preset: h200, communication_efficiency: {name: curve, sizes: "
+                                "[2048, 1024], efficiencies: [0.5, 0.6]}}")) ==
+        "t.yaml:3:52: error: hardware.communication_efficiency: communication efficiency curve: "
+        "sizes must be strictly increasing\n");
+  CHECK(errors_of(with_hardware("{preset: h200, communication_efficiency: {name: measured, "
+                                "profile: nvidia-h200-x2, overhead_scale: 2}}"))
+            .find("hardware.communication_efficiency.overhead_scale") != std::string::npos);
+}

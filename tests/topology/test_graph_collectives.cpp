@@ -3,6 +3,7 @@
 // errors, and monotonicity in bandwidth.
 #include <doctest/doctest.h>
 
+#include <map>
 #include <memory>
 #include <numeric>
 #include <string>
@@ -167,7 +168,9 @@ TEST_CASE("graph collectives: time is affine in the message size and cached by s
   const Hardware hw = hardware();
   const GraphCollectiveModel m(cluster("fat_tree", fat_tree(2, 1, false), 4, 8, hw), first(32),
                                kEta);
-  const auto a = m.affine(Collective::kAllToAll, 32);
+  auto a = m.shape(Collective::kAllToAll, 32);
+  CHECK(!a.critical.empty());
+  a.seconds_per_byte /= kEta;  // the shape is at eta = 1
   CHECK(a.seconds_per_byte > 0);
   // Cross-leaf routes: NIC, leaf, spine, leaf, NIC: 5 us scale-out, uplink latency 0.
   CHECK(a.latency.value() == doctest::Approx(5 * kUs));
@@ -218,6 +221,58 @@ TEST_CASE("graph collectives: doubling every bandwidth never makes a collective 
             CHECK(b.time(comm(c, s, n)).value() <= a.time(comm(c, s, n)).value());
           }
         }
+      }
+    }
+  }
+}
+
+// A size-dependent efficiency: the cached shape stays valid, eta(S) is applied per call.
+TEST_CASE("graph collectives: a curve efficiency equals the link model and adds its overhead once") {
+  const Hardware hw = hardware();
+  // eta(1 MiB) = 0.4, eta(4 MiB) = 0.8, linear in ln S: eta(2 MiB) = 0.4 + 0.4 x ln2/ln4 = 0.6.
+  // all_reduce overhead 10 us, the other kinds 0.
+  auto eff = std::make_shared<CurveEfficiency>(
+      EfficiencyCurve{{kMiB, 4 * kMiB}, {0.4, 0.8}}, std::map<Collective, EfficiencyCurve>{},
+      std::map<Collective, Seconds>{{Collective::kAllReduce, Seconds(10 * kUs)}});
+  const GraphCollectiveModel g(cluster("switch", {}, 1, 8, hw), first(8), eff);
+  const LinkCollectiveModel link(hw, 8, eff);
+  // ring all-reduce, n = 8, S = 2 MiB: 10 us + 2 x 7/8 x 2 MiB / (450 GB/s x 0.6) + 14 x 2 us.
+  const double want = 10 * kUs + 2.0 * 7 / 8 * 2 * kMiB / (450 * kGB * 0.6) + 14 * 2 * kUs;
+  CHECK(g.time(comm(Collective::kAllReduce, 2 * kMiB, 8)).value() ==
+        doctest::Approx(want).epsilon(1e-12));
+  CHECK(link.time(comm(Collective::kAllReduce, 2 * kMiB, 8)).value() ==
+        doctest::Approx(want).epsilon(1e-12));
+  // The same shape priced at another size uses that size's eta: 4 MiB -> 0.8, no stale cache.
+  const double want4 = 10 * kUs + 2.0 * 7 / 8 * 4 * kMiB / (450 * kGB * 0.8) + 14 * 2 * kUs;
+  CHECK(g.time(comm(Collective::kAllReduce, 4 * kMiB, 8)).value() ==
+        doctest::Approx(want4).epsilon(1e-12));
+  // all-to-all, no overhead: 2 MiB / (450 GB/s x 0.6) + 2 us, on both models.
+  const double a2a = 2 * kMiB / (450 * kGB * 0.6) + 2 * kUs;
+  CHECK(g.time(comm(Collective::kAllToAll, 2 * kMiB, 8)).value() ==
+        doctest::Approx(a2a).epsilon(1e-12));
+  CHECK(link.time(comm(Collective::kAllToAll, 2 * kMiB, 8)).value() ==
+        doctest::Approx(a2a).epsilon(1e-12));
+  // No call, no overhead.
+  CHECK(g.time(comm(Collective::kAllReduce, 2 * kMiB, 1)).value() == 0.0);
+}
+
+TEST_CASE("graph collectives: the constant plug-in is bit-identical to the eta constructor") {
+  const Hardware hw = hardware();
+  const auto graph = cluster("fat_tree", fat_tree(2, 1, false), 4, 8, hw);
+  const GraphCollectiveModel a(graph, first(32), kEta);
+  const GraphCollectiveModel b(graph, first(32), std::make_shared<ConstantEfficiency>(kEta));
+  for (Collective c : {Collective::kAllReduce, Collective::kAllGather, Collective::kAllToAll,
+                       Collective::kReduceScatter}) {
+    for (int n : {2, 4, 8, 16, 32}) {
+      for (double s : {1.0, 4096.0, 3e6, 7.7e8}) {
+        // Former closed form: max_e load_e / (bw_e x eta) x S + latency, recomputed here from
+        // the shape's critical links.
+        const auto sh = a.shape(c, n);
+        double per_byte = 0;
+        for (const auto& l : sh.critical) per_byte = std::max(per_byte, l.load / (l.bandwidth * kEta));
+        const double former = (Seconds(per_byte * s) + sh.latency).value();
+        CHECK(a.time(comm(c, s, n)).value() == former);
+        CHECK(b.time(comm(c, s, n)).value() == former);
       }
     }
   }
