@@ -68,6 +68,16 @@ long long Args::get_int(const std::string& flag, long long def) const {
   return x;
 }
 
+long long Args::get_int_in(const std::string& flag, long long def, long long lo,
+                           long long hi) const {
+  const long long x = get_int(flag, def);
+  if (x < lo || x > hi) {
+    throw UsageError("option '--" + flag + "' expects an integer in [" + std::to_string(lo) + ", " +
+                     std::to_string(hi) + "], got '" + *get(flag) + "'");
+  }
+  return x;
+}
+
 double Args::get_number(const std::string& flag, double def) const {
   auto v = get(flag);
   if (!v) return def;

@@ -20,6 +20,9 @@ class Args {
   [[nodiscard]] std::optional<std::string> get(const std::string& flag) const;
   [[nodiscard]] std::string get_or(const std::string& flag, const std::string& def) const;
   [[nodiscard]] long long get_int(const std::string& flag, long long def) const;
+  // get_int, and a UsageError naming the range when the value lies outside [lo, hi].
+  [[nodiscard]] long long get_int_in(const std::string& flag, long long def, long long lo,
+                                     long long hi) const;
   [[nodiscard]] double get_number(const std::string& flag, double def) const;
   [[nodiscard]] const std::vector<std::string>& all(const std::string& flag) const;
   [[nodiscard]] const std::vector<std::string>& positionals() const { return positionals_; }

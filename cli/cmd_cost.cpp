@@ -83,14 +83,19 @@ int cmd_cost(int argc, char** argv) {
   const ModelArch model = load_model_preset(*a.get("model"));
   const Hardware hw = load_hardware_preset(*a.get("hardware"));
   Parallel par;
-  par.tp = int(a.get_int("tp", 1));
-  par.dp = int(a.get_int("dp", 1));
-  par.ep = int(a.get_int("ep", 1));
-  par.devices_per_node = int(a.get_int("devices-per-node", hw.scale_up.domain_size));
-  const long long batch = a.get_int("batch", 1);
-  const long long q = a.get_int("q", 1);
-  const long long context = a.get_int("context", 1024);
-  if (batch < 1 || q < 1 || context < 0) throw UsageError("--batch and --q must be >= 1, --context >= 0");
+  // Ranges as in a scenario (deployment.tp/dp/ep, serving.max_num_seqs, max_model_len): the
+  // step's cost grows with batch x q, and an unbounded one never finishes.
+  par.tp = int(a.get_int_in("tp", 1, 1, 1 << 16));
+  par.dp = int(a.get_int_in("dp", 1, 1, 1 << 16));
+  par.ep = int(a.get_int_in("ep", 1, 1, 1 << 16));
+  par.devices_per_node = int(a.get_int_in("devices-per-node", hw.scale_up.domain_size, 1, 1 << 16));
+  const long long batch = a.get_int_in("batch", 1, 1, 1 << 20);
+  const long long q = a.get_int_in("q", 1, 1, 1 << 20);
+  const long long context = a.get_int_in("context", 1024, 0, 1LL << 30);
+  if (batch * q > (1LL << 30)) {
+    throw UsageError("--batch x --q is " + std::to_string(batch * q) +
+                     " tokens; at most 1073741824 in one step");
+  }
   std::string cost_name = a.get_or("cost-model", a.has("profile") ? "profiled" : "roofline");
   if (a.has("profile")) cost_name += ":profile=" + *a.get("profile");
   std::shared_ptr<const CostModel> cost = plugin_from_cli(cost_models(), cost_name);
@@ -101,7 +106,7 @@ int cmd_cost(int argc, char** argv) {
   const StepCost step = calc.evaluate(BatchShape::decode(batch, q, context));
 
   // Speculation (optional).
-  const int gamma = int(a.get_int("gamma", 0));
+  const int gamma = int(a.get_int_in("gamma", 0, 0, 64));
   std::optional<SpeculationAnalysis> spec;
   std::string method_name;
   if (gamma > 0) {

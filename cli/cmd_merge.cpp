@@ -26,7 +26,7 @@ int cmd_merge(int argc, char** argv) {
     if (!std::filesystem::exists(dir + "/sweep.json")) {
       throw InputError(dir + " is not a sweep folder (no sweep.json)");
     }
-    const SweepManifest m = parse_manifest(read_file(dir + "/sweep.json"));
+    const SweepManifest m = read_manifest(dir + "/sweep.json");
     const std::string base = read_file(dir + "/base.yaml");
     if (d == 0) {
       manifest = m;

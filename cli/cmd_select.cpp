@@ -23,7 +23,7 @@ namespace {
 std::vector<std::string> knob_columns(const std::string& csv_path, const CsvTable& t) {
   const auto manifest = std::filesystem::path(csv_path).parent_path() / "sweep.json";
   if (std::filesystem::exists(manifest))
-    return parse_manifest(read_file(manifest.string())).columns;
+    return read_manifest(manifest.string()).columns;
   std::vector<std::string> out;
   bool after_status = false;
   for (const auto& h : t.header) {
@@ -61,7 +61,14 @@ int cmd_select(int argc, char** argv) {
         "[--constraint \"tpot_s.p90<=0.05\"]... [--top K] [--out DIR]");
   }
   const std::string csv_path = a.positionals()[0];
-  const CsvTable table = parse_csv(read_file(csv_path));
+  const std::string csv_text = read_file(csv_path);
+  const CsvTable table = [&] {
+    try {
+      return parse_csv(csv_text);
+    } catch (const InputError& e) {
+      throw InputError(csv_path + ": " + e.what());  // parse_csv knows no file name
+    }
+  }();
   SelectionRequest req;
   req.objective = *a.get("objective");
   req.minimize = a.has("minimize");

@@ -2,6 +2,7 @@
 // draft method, the analytic speedup S(B) and target efficiency T(B,1)/T(B,gamma+1) versus batch
 // size for every gamma and alpha given (EQUATIONS.md, MoESD eq. 3), the batch range where
 // speculation pays (S > 1), a Markdown table and two SVG plots.
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <sstream>
@@ -12,20 +13,37 @@
 #include "cli/commands.hpp"
 #include "models/acceptance_model.hpp"
 #include "models/collective_model.hpp"
+#include "models/errors.hpp"
 #include "models/speculation_model.hpp"
 #include "scenarios/catalog.hpp"
 
 namespace moesim {
 namespace {
 
-std::vector<double> numbers(const std::string& text, const char* flag) {
+// A comma-separated list of numbers, each in [lo, hi] (and whole when `whole`).
+std::vector<double> numbers(const std::string& text, const char* flag, double lo, double hi,
+                            bool whole) {
   std::vector<double> out;
   std::stringstream ss(text);
   for (std::string item; std::getline(ss, item, ',');) {
     char* end = nullptr;
     const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || *end != '\0') throw UsageError(std::string("--") + flag + ": expected numbers separated by commas, got '" + text + "'");
+    if (item.empty() || *end != '\0' || !std::isfinite(v)) {
+      throw UsageError(std::string("--") + flag + ": expected numbers separated by commas, got '" +
+                       text + "'");
+    }
+    if (v < lo || v > hi || (whole && v != std::floor(v))) {
+      char range[96];
+      std::snprintf(range, sizeof range, "%s in [%.10g, %.10g]",
+                    whole ? "whole numbers" : "numbers",
+                    lo, hi);
+      throw UsageError(std::string("--") + flag + ": expected " + range + ", got '" + item + "'");
+    }
     out.push_back(v);
+  }
+  if (out.empty()) {
+    throw UsageError(std::string("--") + flag + ": expected numbers separated by commas, got '" +
+                     text + "'");
   }
   return out;
 }
@@ -48,14 +66,23 @@ int cmd_speculation(int argc, char** argv) {
   const ModelArch model = load_model_preset(*a.get("model"));
   const Hardware hw = load_hardware_preset(*a.get("hardware"));
   Parallel par;
-  par.tp = int(a.get_int("tp", 1));
-  par.dp = int(a.get_int("dp", 1));
-  par.ep = int(a.get_int("ep", 1));
+  par.tp = int(a.get_int_in("tp", 1, 1, 1 << 16));
+  par.dp = int(a.get_int_in("dp", 1, 1, 1 << 16));
+  par.ep = int(a.get_int_in("ep", 1, 1, 1 << 16));
   const std::string method_name = a.get_or("method", a.has("draft") ? "draft_model" : "mtp");
-  const auto gammas = numbers(a.get_or("gamma", "2,3,4"), "gamma");
-  const auto alphas = numbers(a.get_or("alpha", "0.6,0.8"), "alpha");
-  const auto batches = numbers(a.get_or("batch", "1,2,4,8,16,32,64,128,256"), "batch");
-  const long long context = a.get_int("context", 1024);
+  // gamma as speculative.gamma in a scenario (0 would be no speculation to study); batch as
+  // serving.max_num_seqs. A gamma below 1 used to index past the acceptance tables (SIGSEGV).
+  const auto gammas = numbers(a.get_or("gamma", "2,3,4"), "gamma", 1, 64, true);
+  const auto alphas = numbers(a.get_or("alpha", "0.6,0.8"), "alpha", 0, 1, false);
+  const auto batches =
+      numbers(a.get_or("batch", "1,2,4,8,16,32,64,128,256"), "batch", 1, 1 << 20, true);
+  const long long context = a.get_int_in("context", 1024, 0, 1LL << 30);
+  // The output folder first, so that a bad --out fails before the study prints anything.
+  if (auto out = a.get("out")) {
+    std::error_code ec;
+    std::filesystem::create_directories(*out, ec);
+    if (ec) throw InputError("cannot create output folder " + *out + ": " + ec.message());
+  }
   std::shared_ptr<const CostModel> cost = cost_models().create("roofline", {});
   std::shared_ptr<const RoutingModel> routing =
       routing_models().create(a.get_or("routing", "uniform"), {});
@@ -130,7 +157,6 @@ int cmd_speculation(int argc, char** argv) {
     std::printf("\n");
   }
   if (auto out = a.get("out")) {
-    std::filesystem::create_directories(*out);
     write_file_atomic(*out + "/speculation.md", table);
     svg::write_svg(*out + "/speedup.svg", svg::render_line_plot(speed));
     svg::write_svg(*out + "/target_efficiency.svg", svg::render_line_plot(eff));

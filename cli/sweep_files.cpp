@@ -23,6 +23,15 @@ std::string read_file(const std::string& path) {
   return buf.str();
 }
 
+SweepManifest read_manifest(const std::string& path) {
+  const std::string text = read_file(path);
+  try {
+    return parse_manifest(text);
+  } catch (const InputError& e) {
+    throw InputError(path + ": " + e.what());
+  }
+}
+
 std::string first_log_lines(const std::string& path, std::size_t lines) {
   std::ifstream in(path);
   std::string out, line;
@@ -62,7 +71,7 @@ std::set<std::size_t> prepare_sweep_folder(const std::string& out, const SweepMa
   const std::string journal = out + "/journal.jsonl";
   std::set<std::size_t> done;
   if (resume && fs::exists(out + "/sweep.json")) {
-    const SweepManifest old = parse_manifest(read_file(out + "/sweep.json"));
+    const SweepManifest old = read_manifest(out + "/sweep.json");
     if (!(old == manifest) || read_file(out + "/base.yaml") != base_text) {
       throw InputError(out +
                        " holds a different sweep (its sweep.json or base.yaml differ); "

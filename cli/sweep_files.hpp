@@ -12,6 +12,8 @@ namespace moesim {
 
 // Whole file; throws InputError when it cannot be read.
 [[nodiscard]] std::string read_file(const std::string& path);
+// A sweep folder's sweep.json; a malformed one is an InputError naming `path`.
+[[nodiscard]] SweepManifest read_manifest(const std::string& path);
 
 // The first `lines` non-blank lines of a point's log (without the CLI's "N error(s)" line),
 // trimmed, joined with " | ", at most 500 characters: the error text of an invalid or failed point.

@@ -1,11 +1,15 @@
 #include "scenarios/cross_checks.hpp"
 
+#include <cstdint>
 #include <cstdio>
 
 #include "models/memory.hpp"
 
 namespace moesim {
 namespace {
+
+// The topology builders' limit (topology/topology_builder.hpp).
+constexpr std::int64_t kMaxClusterDevices = std::int64_t(1) << 20;
 
 std::string gib(Bytes b) {
   char buf[32];
@@ -140,8 +144,21 @@ Bytes kv_budget_per_device(const Scenario& s, const Parallel& p) {
 
 void cross_check(MapReader& root, const Scenario& s) {
   const auto& pools = s.deployment.pools;
-  const int needed = s.deployment.devices();
-  if (needed > s.cluster.devices()) {
+  // Counted in 64 bits: nodes x devices_per_node and replicas x tp x dp can each pass 2^31
+  // within their own ranges, and a wrapped int would let an impossible layout through.
+  const std::int64_t cluster_devices = std::int64_t(s.cluster.nodes) * s.cluster.devices_per_node;
+  if (cluster_devices > kMaxClusterDevices) {
+    MapReader c = root.map("cluster", Req::kOptional).value_or(root);
+    c.error(c.path() == "cluster" && c.has("nodes") ? "nodes" : "",
+            "the cluster has " + std::to_string(cluster_devices) + " devices (nodes " +
+                std::to_string(s.cluster.nodes) + " x devices_per_node " +
+                std::to_string(s.cluster.devices_per_node) + "); at most " +
+                std::to_string(kMaxClusterDevices) + " are supported");
+    return;
+  }
+  std::int64_t needed = 0;
+  for (const auto& p : pools) needed += std::int64_t(p.replicas) * p.parallel.tp * p.parallel.dp;
+  if (needed > cluster_devices) {
     std::string parts;
     for (const auto& p : pools) {
       parts += (parts.empty() ? "" : " + ") + std::string("replicas ") +
@@ -150,7 +167,7 @@ void cross_check(MapReader& root, const Scenario& s) {
     }
     layout_error(root, pool_key(s, 0, "tp"),
                  "the deployment needs " + std::to_string(needed) + " devices (" + parts +
-                     ") but the cluster has " + std::to_string(s.cluster.devices()) + " (nodes " +
+                     ") but the cluster has " + std::to_string(cluster_devices) + " (nodes " +
                      std::to_string(s.cluster.nodes) + " x devices_per_node " +
                      std::to_string(s.cluster.devices_per_node) + ")");
   }
@@ -168,7 +185,11 @@ void cross_check(MapReader& root, const Scenario& s) {
                    "and no colocated pool");
     }
   }
-  for (std::size_t i = 0; i < pools.size(); ++i) check_pool(root, s, i);
+  for (std::size_t i = 0; i < pools.size(); ++i) {
+    // A pool larger than any cluster was reported above; its tp x dp may not fit an int.
+    if (std::int64_t(pools[i].parallel.tp) * pools[i].parallel.dp > kMaxClusterDevices) continue;
+    check_pool(root, s, i);
+  }
 }
 
 }  // namespace moesim

@@ -31,6 +31,11 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
     std::vector<std::string> keys;
     std::stringstream ss(path);
     for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);
+    if (path.front() == '.' || path.back() == '.' || path.find("..") != std::string::npos) {
+      ctx.diags->add({where, "", "empty key in the path '" + path + "' (a dot at an end or two "
+                                 "dots in a row)"});
+      continue;
+    }
     YAML::Node node = root;
     std::string walked;
     bool ok = true;

@@ -7,6 +7,18 @@
 #include <cstdlib>
 
 namespace moesim {
+namespace {
+
+// A key as written. YAML allows any node as a key ("? [a, b]", "~"); as<std::string>() throws on
+// those, so they are rendered as text and then reported as unknown keys like any other.
+std::string key_text(const YAML::Node& key) {
+  if (key.IsScalar()) return key.Scalar();
+  YAML::Emitter out;
+  out << YAML::Flow << key;
+  return out.c_str();
+}
+
+}  // namespace
 
 MapReader::MapReader(YAML::Node node, std::string path, std::string file, ReadContext& ctx)
     : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)), ctx_(&ctx) {
@@ -32,6 +44,11 @@ std::string MapReader::location(const YAML::Node& node, const std::string& key_p
     const auto dot = p.rfind('.');
     if (dot == std::string::npos) break;
     p = p.substr(0, dot);
+  }
+  // A key that a --set created on its way to a deeper value ("--set a.b.c=1" reported at "a").
+  if (!key_path.empty()) {
+    const auto it = ctx_->overrides.lower_bound(key_path + ".");
+    if (it != ctx_->overrides.end() && it->first.rfind(key_path + ".", 0) == 0) return it->second;
   }
   const YAML::Mark m = node.IsDefined() ? node.Mark() : node_.Mark();
   if (m.line < 0) return file_;
@@ -213,12 +230,13 @@ bool MapReader::plugin_impl(const std::string& key, const std::string& family,
   PluginConfig cfg;
   cfg.name = name;
   bool ok = true;
+  std::vector<std::string> unparsed;  // reported once, not again as "missing"
   const std::string base = child_path(key);
   if (params.IsDefined()) {
     std::vector<std::string> param_names{"name"};
     for (const auto& p : *spec) param_names.push_back(p.name);
     for (const auto& kv : params) {
-      const std::string pname = kv.first.as<std::string>();
+      const std::string pname = key_text(kv.first);
       if (pname == "name") continue;
       const ParamSpec* ps = nullptr;
       for (const auto& p : *spec) {
@@ -250,6 +268,7 @@ bool MapReader::plugin_impl(const std::string& key, const std::string& family,
       }
       if (!err.empty()) {
         error_at(kv.second, base + "." + pname, err);
+        unparsed.push_back(pname);
         ok = false;
         continue;
       }
@@ -257,6 +276,7 @@ bool MapReader::plugin_impl(const std::string& key, const std::string& family,
     }
   }
   for (const auto& problem : complete_params(*spec, cfg.params)) {
+    if (std::find(unparsed.begin(), unparsed.end(), problem.param) != unparsed.end()) continue;
     const YAML::Node at = params.IsDefined() && params[problem.param] ? params[problem.param] : n;
     error_at(at, base + "." + problem.param, problem.message);
     ok = false;
@@ -274,7 +294,7 @@ void MapReader::finish() {
   }
   known_ = unique;
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = key_text(kv.first);
     bool known = false;
     for (const auto& k : known_) known = known || k == key;
     if (!known) {

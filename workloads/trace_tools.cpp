@@ -71,7 +71,11 @@ void convert_trace(const std::string& in_format, const std::string& in_path,
     }
     out.close();
     if (!out) throw InputError(tmp + ": write failed");
-    std::filesystem::rename(tmp, out_path);
+    // The error_code form: a rename onto a folder must be an InputError (exit status 2), not
+    // a std::filesystem::filesystem_error.
+    std::error_code ec;
+    std::filesystem::rename(tmp, out_path, ec);
+    if (ec) throw InputError(out_path + ": cannot write: " + ec.message());
   } catch (...) {
     std::error_code ignored;
     std::filesystem::remove(tmp, ignored);

@@ -184,3 +184,10 @@ TEST_CASE("RandomStream: same (seed, name) gives the same sequence - names are i
   }
   CHECK(sum / 10000 == doctest::Approx(0.5).epsilon(0.03));
 }
+
+TEST_CASE("acceptance model empirical: probabilities that sum to zero are rejected") {
+  ParamSet p;
+  p.set("probabilities", std::vector<double>{0.0, 0.0});
+  CHECK_THROWS_WITH_AS((void)acceptance_models().create("empirical", p),
+                       "acceptance model 'empirical': probabilities sum to zero", ConfigError);
+}

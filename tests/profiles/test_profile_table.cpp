@@ -150,3 +150,22 @@ TEST_CASE("log grid: exact at points, log-linear between, nothing outside") {
   CHECK_FALSE(g.at({8, 16}).has_value());   // beyond the last row
   CHECK_FALSE(g.at({1, -1}).has_value());
 }
+
+TEST_CASE("profile table: an empty file, an mla row without kv_lora, more experts than tokens") {
+  const std::string dir = temp_folder("bad-rows");
+  std::string p = write(dir, "gemm.csv", "# only a comment\n");
+  CHECK_THROWS_WITH_AS((void)read_gemm_table(p), (p + ": empty file (no header row)").c_str(),
+                       InputError);
+  CHECK_THROWS_WITH_AS((void)read_gemm_table(dir + "/absent.csv"),
+                       (dir + "/absent.csv: cannot open").c_str(), InputError);
+  p = write(dir, "attention_decode.csv",
+            "kind,heads,kv_heads,head_dim,v_head_dim,kv_lora,rope_dim,batch,q,context,time_s\n"
+            "mla,16,16,128,128,0,64,1,1,256,1e-5\n");
+  CHECK_THROWS_WITH_AS((void)read_decode_table(p), (p + ":2: an mla row needs kv_lora > 0").c_str(),
+                       InputError);
+  p = write(dir, "grouped_gemm.csv",
+            "tokens,experts_active,hidden,inter,dtype,impl,routing,time_s\n"
+            "2,3,2048,768,bf16,grouped_mm,uniform,1e-5\n");
+  CHECK_THROWS_WITH_AS((void)read_grouped_table(p),
+                       (p + ":2: experts_active exceeds tokens").c_str(), InputError);
+}

@@ -275,3 +275,36 @@ TEST_CASE("vidur shared data: the report has rows for every model folder") {
   for (const char* band : {"< 64 KiB", "64 KiB - 16 MiB", "> 16 MiB"})
     CHECK(net.output.find(std::string("| all | ") + band + " |") != std::string::npos);
 }
+
+TEST_CASE("vidur compute csv: whole-file problems give the exact message") {
+  const std::string dir = test::temp_dir("vidur-bad-file");
+  std::vector<double> med(10, 0.01);
+  const std::string h = compute_header(kLlamaOps);
+  CHECK_THROWS_WITH_AS((void)read_vidur_compute(dir + "/absent.csv", tiny()),
+                       (dir + "/absent.csv: cannot open").c_str(), InputError);
+  std::string p = write(dir, "mlp.csv", "");
+  CHECK_THROWS_WITH_AS((void)read_vidur_compute(p, tiny()),
+                       (p + ": empty file (no header row)").c_str(), InputError);
+  p = write(dir, "mlp.csv", h);
+  CHECK_THROWS_WITH_AS((void)read_vidur_compute(p, tiny()), (p + ": no rows").c_str(),
+                       InputError);
+  p = write(dir, "mlp.csv", h + compute_row(med, "3,1,64,96,128,True,8,1"));
+  CHECK_THROWS_WITH_AS((void)read_vidur_compute(p, std::nullopt),
+                       (p + ":2: n_embd is not a multiple of n_head").c_str(), InputError);
+  p = write(dir, "mlp.csv", h + compute_row(med, "4,2,64,96,128,False,8,1"));
+  CHECK_THROWS_WITH_AS((void)read_vidur_compute(p, tiny()),
+                       (p + ":2: use_gated_mlp disagrees with tiny").c_str(), InputError);
+  p = write(dir, "mlp.csv",
+            "time_stats.foo.median,n_head,n_kv_head,n_embd,n_expanded_embd,vocab_size,"
+            "use_gated_mlp,num_tokens,num_tensor_parallel_workers\n0.1,4,2,64,96,128,True,8,1\n");
+  CHECK_THROWS_WITH_AS((void)read_vidur_compute(p, tiny()),
+                       (p + ": no time_stats.<op>.median column of a known op").c_str(),
+                       InputError);
+  CHECK_THROWS_WITH_AS((void)vidur_compute_report(dir + "/absent", test::test_ideal(), nullptr),
+                       (dir + "/absent: no such folder").c_str(), InputError);
+  const std::string none = test::temp_dir("vidur-no-mlp");
+  CHECK_THROWS_WITH_AS(
+      (void)vidur_compute_report(none, test::test_ideal(), nullptr),
+      (none + ": no mlp.csv under it (Vidur's compute/<gpu>/<org>/<model>/mlp.csv)").c_str(),
+      InputError);
+}

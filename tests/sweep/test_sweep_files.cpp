@@ -165,3 +165,42 @@ sweep:
        "s.yaml:7:5: error: sweep.derived.c: unknown name 'd' at column 9 of 'a + b + d'; did you "
        "mean 'a'? (valid: a, b, c, devices, cluster.devices_per_node, cluster.nodes)\n");
 }
+
+TEST_CASE("json_flat: the rarer syntax errors give their byte offset") {
+  CHECK_THROWS_WITH_AS((void)flatten_json(""), "JSON: expected '{' or '[' at byte 0", InputError);
+  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": )"), "JSON: unexpected end at byte 6",
+                       InputError);
+  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": "\q"})"), "JSON: bad escape at byte 9",
+                       InputError);
+  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": "\u12"})"), "JSON: bad \\u escape at byte 9",
+                       InputError);
+  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a" 1})"), "JSON: expected ':' at byte 5",
+                       InputError);
+  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": x})"), "JSON: expected a value at byte 6",
+                       InputError);
+  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": "x)"), "JSON: unterminated string at byte 8",
+                       InputError);
+  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": "x\)"),
+                       "JSON: unterminated string at byte 9", InputError);
+}
+
+TEST_CASE("manifest: a missing name or point count is named") {
+  CHECK_THROWS_WITH_AS((void)parse_manifest(R"({"points": 3})"),
+                       "'name' is missing or not a string", InputError);
+  CHECK_THROWS_WITH_AS((void)parse_manifest(R"({"name": "s", "points": 1.5})"),
+                       "'points' is missing or not a whole number", InputError);
+}
+
+TEST_CASE("sweep loader: a file that is not a map, and axes of the wrong shape") {
+  CHECK(load_errors("- a\n") ==
+        "s.yaml: error: a sweep file must be a map of sections (name, model, ..., sweep)\n");
+  CHECK(load_errors("name: t\nsweep:\n  grid: [1, 2]\n") ==
+        "s.yaml:3:9: error: sweep.grid: expected a map of key path -> list of values, e.g. "
+        "{deployment.tp: [1, 2, 4]}\n");
+  CHECK(load_errors("name: t\nsweep:\n  derived: 3\n") ==
+        "s.yaml:3:12: error: sweep.derived: expected a map of key path -> expression, e.g. "
+        "{deployment.ep: devices / deployment.tp}\n");
+  CHECK(load_errors("name: t\nsweep:\n  derived: {deployment.ep: [1]}\n") ==
+        "s.yaml:3:28: error: sweep.derived.deployment.ep: expected an expression such as "
+        "'devices / deployment.tp'\n");
+}

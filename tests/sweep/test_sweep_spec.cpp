@@ -239,3 +239,7 @@ TEST_CASE("check_sweep: every problem of a spec at once") {
   REQUIRE(check_sweep(huge).size() == 1);
   CHECK(check_sweep(huge)[0].message == "the sweep has more than 1000000 points");
 }
+
+TEST_CASE("expressions: a number out of double range is a bad number at its column") {
+  CHECK(parse_error("2 * 1e999") == "bad number at column 5");
+}
