@@ -77,6 +77,8 @@ int cmd_describe(int argc, char** argv) {
     describe_registry(routers(), "serving.router, serving.decode_router");
     describe_registry(topology_builders(), "cluster.topology");
     describe_registry(communication_efficiencies(), "hardware.communication_efficiency");
+    std::printf("  %-26s %s\n", "(cluster.topology_file)",
+                "instead of a builder: a YAML file of vertices and links (topology/README.md)");
     describe_registry(speculation_methods(), "speculative.method");
     describe_registry(acceptance_models(), "speculative.acceptance");
     describe_registry(request_sources(), "workload.source");

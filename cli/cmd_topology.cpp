@@ -63,7 +63,7 @@ int calibrate(const Args& a, const Scenario& s, const ClusterGraph& g) {
   }
   const double simulated = simulate_collective(spec, devices, c, *bytes.value);
   std::printf("%s over devices 0..%d of '%s' (%s), %s per device:\n", name.c_str(), n - 1,
-              s.name.c_str(), s.cluster.topology.name.c_str(),
+              s.name.c_str(), s.cluster.topology_label().c_str(),
               format_quantity(*bytes.value, Dimension::kBytes).c_str());
   std::printf("  closed form  %.9g s\n  SimGrid      %.9g s\n  difference   %+.3g%%\n", closed,
               simulated, 100.0 * (closed - simulated) / simulated);
@@ -87,7 +87,7 @@ int cmd_topology(int argc, char** argv) {
   const auto g = make_cluster_graph(s);
   std::printf("%s: %d devices (%d nodes x %d), topology %s, %d vertices, %d directed links\n",
               s.name.c_str(), g->device_count(), s.cluster.nodes, s.cluster.devices_per_node,
-              s.cluster.topology.name.c_str(), g->vertex_count(), g->link_count());
+              s.cluster.topology_label().c_str(), g->vertex_count(), g->link_count());
   struct KindStats {
     int count = 0;
     double min_bw = 1e300, max_bw = 0, latency = 0;

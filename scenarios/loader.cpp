@@ -11,6 +11,7 @@
 #include "scenarios/catalog.hpp"
 #include "scenarios/cross_checks.hpp"
 #include "scenarios/overrides.hpp"
+#include "scenarios/topology_file.hpp"
 #include "sim/router.hpp"
 #include "sim/scheduler.hpp"
 #include "topology/topology_builder.hpp"
@@ -19,19 +20,52 @@
 namespace moesim {
 namespace {
 
-void read_cluster(MapReader& root, Scenario& s) {
-  s.cluster.topology.name = "switch";
-  auto r = root.map("cluster", Req::kOptional);
-  if (r) {
-    r->integer("nodes", s.cluster.nodes, Req::kOptional, 1, 1 << 20);
-    r->integer("devices_per_node", s.cluster.devices_per_node, Req::kOptional, 1, 1 << 16);
+// A file-defined graph replaces the builder; its devices fix nodes and devices_per_node, which
+// may still be written but must then agree.
+void read_topology_file_key(MapReader& r, Scenario& s, const std::string& base_dir,
+                            bool nodes_given, bool per_node_given) {
+  std::string written;
+  if (!r.text("topology_file", written, Req::kOptional)) return;
+  if (r.has("topology")) {
+    r.error("topology_file",
+            "'topology' and 'topology_file' exclude each other: the file defines the whole graph");
+    return;
   }
+  const std::string path = resolve_topology_path(base_dir, written);
+  auto spec = read_topology_file(r, "topology_file", path);
+  if (!spec) return;
+  auto& c = s.cluster;
+  auto count = [](int n, const char* what) {
+    return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+  };
+  const std::string has = "the topology file '" + path + "' has " + count(spec->nodes(), "node") +
+                          " of " + count(spec->devices_per_node(), "device");
+  if (nodes_given && c.nodes != spec->nodes()) {
+    r.error("nodes", has + ": write " + std::to_string(spec->nodes()) + " or leave 'nodes' out");
+  }
+  if (per_node_given && c.devices_per_node != spec->devices_per_node()) {
+    r.error("devices_per_node", has + ": write " + std::to_string(spec->devices_per_node()) +
+                                    " or leave 'devices_per_node' out");
+  }
+  c.nodes = spec->nodes();
+  c.devices_per_node = spec->devices_per_node();
+  c.topology = PluginConfig{};
+  c.topology_file = path;
+  c.topology_spec = std::move(*spec);
+}
+
+void read_cluster(MapReader& root, Scenario& s, const std::string& base_dir) {
+  s.cluster.topology.name = "switch";
   // Default: one switch per node (NVSwitch-like), nodes joined by a non-blocking fabric.
   (void)complete_params(topology_builders().at("switch").params, s.cluster.topology.params);
-  if (r) {
-    r->plugin("topology", topology_builders(), s.cluster.topology, Req::kOptional);
-    r->finish();
-  }
+  auto r = root.map("cluster", Req::kOptional);
+  if (!r) return;
+  const bool nodes_given = r->integer("nodes", s.cluster.nodes, Req::kOptional, 1, 1 << 20);
+  const bool per_node_given =
+      r->integer("devices_per_node", s.cluster.devices_per_node, Req::kOptional, 1, 1 << 16);
+  r->plugin("topology", topology_builders(), s.cluster.topology, Req::kOptional);
+  read_topology_file_key(*r, s, base_dir, nodes_given, per_node_given);
+  r->finish();
 }
 
 // One entry of a pool's `devices` list: an index ("3"), an inclusive range ("8-15") or a device
@@ -250,7 +284,7 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   if (r.integer64("seed", seed, Req::kOptional, 0, (1LL << 62))) s.seed = std::uint64_t(seed);
   const bool model_ok = read_model_section(r, "model", s.model, Req::kRequired);
   const bool hw_ok = read_hardware_section(r, "hardware", s.hardware);
-  read_cluster(r, s);
+  read_cluster(r, s, base_dir);
   read_deployment(r, s);
   read_serving(r, s);
   read_speculative(r, s);

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <filesystem>
+
 #include "models/acceptance_model.hpp"
 #include "models/comm_efficiency.hpp"
 #include "models/cost_model.hpp"
@@ -133,7 +135,13 @@ std::string resolved_yaml(const Scenario& s) {
   e << YAML::Key << "cluster" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "nodes" << YAML::Value << s.cluster.nodes;
   e << YAML::Key << "devices_per_node" << YAML::Value << s.cluster.devices_per_node;
-  plugin(e, "topology", topology_builders(), s.cluster.topology);
+  if (s.cluster.topology_spec) {
+    // Absolute, so the resolved scenario loads again from the results folder.
+    e << YAML::Key << "topology_file" << YAML::Value
+      << std::filesystem::absolute(s.cluster.topology_file).lexically_normal().string();
+  } else {
+    plugin(e, "topology", topology_builders(), s.cluster.topology);
+  }
   e << YAML::EndMap;
   e << YAML::Key << "deployment" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "pools" << YAML::Value << YAML::BeginSeq;

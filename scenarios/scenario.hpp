@@ -11,6 +11,7 @@
 #include "models/model_arch.hpp"
 #include "models/parallel.hpp"
 #include "scenarios/yaml_reader.hpp"
+#include "topology/topology_spec.hpp"
 
 namespace moesim {
 
@@ -18,7 +19,16 @@ struct ClusterConfig {
   int nodes = 1;
   int devices_per_node = 8;
   PluginConfig topology;  // topology builder (switch, full_mesh, fat_tree, supernode)
+  // A file-defined graph instead of a builder (then `topology` is empty and nodes and
+  // devices_per_node are the file's): its path, resolved against the scenario's folder, and what
+  // it holds, read and checked when the scenario loads.
+  std::string topology_file;
+  std::optional<TopologySpec> topology_spec;
   [[nodiscard]] int devices() const { return nodes * devices_per_node; }
+  // "file <path>" or the builder's name, for messages.
+  [[nodiscard]] std::string topology_label() const {
+    return topology_spec ? "file " + topology_file : topology.name;
+  }
 };
 
 // A pool of identical instances with one role. By default instances take devices in order:

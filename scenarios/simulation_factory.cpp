@@ -6,6 +6,7 @@
 #include "scenarios/cross_checks.hpp"
 #include "topology/graph_collectives.hpp"
 #include "topology/topology_builder.hpp"
+#include "topology/topology_spec.hpp"
 
 namespace moesim {
 namespace {
@@ -31,6 +32,9 @@ InstanceRole role_of(const std::string& r) {
 }  // namespace
 
 std::shared_ptr<const ClusterGraph> make_cluster_graph(const Scenario& s) {
+  if (s.cluster.topology_spec) {
+    return std::make_shared<ClusterGraph>(build_topology(*s.cluster.topology_spec));
+  }
   ClusterShape shape{s.cluster.nodes, s.cluster.devices_per_node, s.hardware.scale_up,
                      s.hardware.scale_out, s.hardware.dies_per_package};
   auto builder = topology_builders().create(s.cluster.topology.name, s.cluster.topology.params);

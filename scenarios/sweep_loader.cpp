@@ -9,6 +9,7 @@
 
 #include "scenarios/overrides.hpp"
 #include "scenarios/scenario.hpp"
+#include "scenarios/topology_file.hpp"
 #include "scenarios/yaml_reader.hpp"
 
 namespace moesim {
@@ -61,6 +62,25 @@ void workload_paths(const YAML::Node& n, const std::string& at, const std::strin
     } else {
       workload_paths(kv.second, here, base_dir, out);
     }
+  }
+}
+
+// A topology file in the base scenario: its path made absolute for the points (run from the
+// sweep's folder), and its shape as the base of `devices`; problems in it are reported now.
+void topology_file(const YAML::Node& cluster, const std::string& file, const std::string& base_dir,
+                   ReadContext& ctx, SweepFile& out) {
+  if (!cluster.IsMap()) return;
+  // A missing key of a const node is invalid: ask IsDefined before anything else.
+  const YAML::Node key = cluster["topology_file"];
+  if (!key.IsDefined() || !key.IsScalar()) return;
+  const std::string written = key.Scalar();
+  out.base_overrides.push_back("cluster.topology_file=" +
+                               quoted_path(absolute_from(base_dir, written)));
+  MapReader r(cluster, "cluster", file, ctx);
+  const std::string path = resolve_topology_path(base_dir, written);
+  if (auto spec = read_topology_file(r, "topology_file", path)) {
+    out.spec.base_values["cluster.nodes"] = std::to_string(spec->nodes());
+    out.spec.base_values["cluster.devices_per_node"] = std::to_string(spec->devices_per_node());
   }
 }
 
@@ -157,8 +177,9 @@ class SweepReader {
           a.values.push_back(value_text(item));
         }
         // A swept trace or length file resolves like one written in the base scenario.
-        if (a.path.rfind("workload.", 0) == 0 && a.path.size() > 5 &&
-            a.path.compare(a.path.size() - 5, 5, ".path") == 0) {
+        if ((a.path.rfind("workload.", 0) == 0 && a.path.size() > 5 &&
+             a.path.compare(a.path.size() - 5, 5, ".path") == 0) ||
+            a.path == "cluster.topology_file") {
           for (auto& x : a.values) x = quoted_path(absolute_from(base_dir_, x));
         }
       }
@@ -300,11 +321,13 @@ SweepFile load_sweep_text(const std::string& text, const std::string& display_na
   if (!sr.valid()) throw ScenarioError(diags);
   SweepReader reader(out, display_name, base_dir, ctx);
   reader.read(sr, sweep);
-  // `devices` falls back on the base scenario's cluster, with the scenario's own defaults.
+  // `devices` falls back on the base scenario's cluster (or its topology file), with the
+  // scenario's own defaults.
   const ClusterConfig defaults;
   out.spec.base_values["cluster.nodes"] = std::to_string(defaults.nodes);
   out.spec.base_values["cluster.devices_per_node"] = std::to_string(defaults.devices_per_node);
   const YAML::Node cluster = root["cluster"];
+  topology_file(cluster, display_name, base_dir, ctx, out);
   for (const char* k : {"nodes", "devices_per_node"}) {
     if (cluster.IsMap() && cluster[k].IsDefined() && cluster[k].IsScalar()) {
       out.spec.base_values[std::string("cluster.") + k] = cluster[k].Scalar();

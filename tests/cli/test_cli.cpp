@@ -160,3 +160,54 @@ workload: {source: {name: poisson, rate: 1/s}}
   CHECK(r.output.find("error: deployment.tp: model 'qwen2-57b-a14b' does not fit: weights 106.9 GiB") !=
         std::string::npos);
 }
+
+TEST_CASE("topology describe, calibrate and run on the shipped file-defined cluster") {
+  const std::string dir = std::string(MOESIM_SOURCE_DIR) + "/scenarios/cluster";
+  const std::string example = dir + "/two-racks-qwen2-57b.yaml";
+  auto r = run_moesim("topology describe " + example + " --route n0.d0,n1.d0");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(r.output.rfind("two-racks-qwen2-57b: 8 devices (2 nodes x 4), topology file " + dir +
+                           "/two-racks.topology.yaml, 20 vertices, 50 directed links\n",
+                       0) == 0);
+  // The file's analytic figures: min(4 x 50, 100) GB/s across the racks; 0 + 2.5 + 1 + 2.5 + 0 us.
+  CHECK(r.output.find("second): 100 GB/s per direction") != std::string::npos);
+  CHECK(r.output.find("route n0.d0,n1.d0: 5 hops, latency 6 us, bottleneck 50 GB/s") !=
+        std::string::npos);
+  CHECK(r.output.find("rack0->rack1") != std::string::npos);
+  r = run_moesim("topology calibrate " + example + " --collective all_to_all --bytes 7MB");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(r.output.find("(file " + dir + "/two-racks.topology.yaml)") != std::string::npos);
+  const std::string out = temp_dir("cli-two-racks");
+  r = run_moesim("run " + example + " --quiet --out " + out +
+                 " --set workload.source.requests=16 --set workload.source.concurrency=8");
+  REQUIRE_MESSAGE(r.status == 0, r.output);
+  CHECK(read_text(out + "/scenario.resolved.yaml")
+            .find("topology_file: " + dir + "/two-racks.topology.yaml") != std::string::npos);
+}
+
+TEST_CASE("validate: an error in a topology file names its place, exit 2") {
+  const std::string dir = temp_dir("cli-topology-file");
+  write_text(dir + "/s.yaml", R"(name: s
+model: qwen1.5-moe-a2.7b
+hardware: h100-sxm
+cluster: {topology_file: f.yaml}
+workload: {source: {name: poisson, rate: 1/s}}
+)");
+  write_text(dir + "/f.yaml", R"(vertices:
+  - {name: n0.d0, kind: device}
+  - {name: n0.d1, kind: device}
+  - {name: hub, kind: switch}
+links:
+  - {a: n0.d0, b: hub, bandwidth: 400GB/s, latency: 1us}
+  - {a: n0.d1, b: hbu, bandwidth: 400GB/s, latency: 1us}
+)");
+  const auto r = run_moesim("validate " + dir + "/s.yaml");
+  CHECK(r.status == 2);
+  CHECK(r.output == dir + "/f.yaml:7:19: error: links[1].b: unknown vertex 'hbu'; did you mean "
+                          "'hub'?\n1 error(s)\n");
+  // Fixed, it validates; the written devices_per_node agrees with the file's.
+  const std::string f = read_text(dir + "/f.yaml");
+  write_text(dir + "/f.yaml", f.substr(0, f.rfind("hbu")) + "hub" + f.substr(f.rfind("hbu") + 3));
+  const auto ok = run_moesim("validate " + dir + "/s.yaml --set cluster.devices_per_node=2");
+  CHECK_MESSAGE(ok.status == 0, ok.output);
+}
