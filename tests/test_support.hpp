@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <array>
 #include <cstdio>
@@ -32,7 +33,9 @@ inline CommandResult run_moesim(const std::string& args) {
 
 // A fresh, empty temporary folder unique to `name`.
 inline std::string temp_dir(const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("moesim-test-" + name);
+  // The process id keeps concurrent runs of the suite (several checkouts on one machine) apart.
+  const auto dir = std::filesystem::temp_directory_path() /
+                   ("moesim-test-" + name + "-" + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir.string();

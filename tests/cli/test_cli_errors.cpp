@@ -149,7 +149,7 @@ TEST_CASE("cli: topology usage, routes, collectives and sizes") {
              "moesim topology: no device named 'n0.d7' (devices are named like n0.d0; see the "
              "list)\n");
   fails_with("topology calibrate " + s + " --collective broadcast",
-             "moesim topology: --collective: all_to_all, all_reduce or all_gather\n");
+             "moesim topology: --collective: all_to_all, all_reduce, all_gather or reduce_scatter\n");
   fails_with("topology calibrate " + s + " --group 3",
              "moesim topology: --group must lie in [2, devices]\n");
   fails_with("topology calibrate " + s + " --bytes 64",
@@ -209,7 +209,9 @@ TEST_CASE("cli: speculation, calibrate and fidelity usage") {
                           "[--out FILE]\n");
   fails_with("fidelity", "moesim fidelity: usage: moesim fidelity --profile DIR [--hardware H]\n"
                          "       moesim fidelity --vidur DIR --hardware H [--calibrate-with "
-                         "PROFILE] [--vidur-network DIR]\n");
+                         "PROFILE] [--vidur-network DIR]\n"
+                         "       moesim fidelity --collectives DIR [--hardware H] [--backend "
+                         "nccl] [--devices-per-node 8]\n");
   fails_with("fidelity --vidur /nonexistent-vidur",
              "moesim fidelity: fidelity --vidur/--vidur-network needs --hardware H\n");
   fails_with("fidelity --vidur-network /nonexistent-vidur --hardware h100-sxm --calibrate-with x",
