@@ -34,7 +34,9 @@ std::int64_t day_number(std::int64_t y, std::int64_t m, std::int64_t d) {
 }
 
 // "YYYY-MM-DD HH:MM:SS" with an optional ".f" of 1 to 9 digits ('T' also separates date and
-// time) -> nanoseconds since 0001-01-01 00:00:00.
+// time) -> nanoseconds since 1970-01-01 00:00:00. Years 1678..2261 only: the range 64-bit
+// nanoseconds cover around 1970 (counted from year 1, 2023 already needed 6.4e19 ns, an
+// overflow UBSan found).
 std::optional<std::int64_t> parse_wall_clock_ns(std::string_view s) {
   std::int64_t y, mo, d, h, mi, sec;
   if (s.size() < 19 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
@@ -42,7 +44,7 @@ std::optional<std::int64_t> parse_wall_clock_ns(std::string_view s) {
       s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec)) {
     return std::nullopt;
   }
-  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+  if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
     return std::nullopt;
   }
   std::int64_t frac_ns = 0;
@@ -51,7 +53,8 @@ std::optional<std::int64_t> parse_wall_clock_ns(std::string_view s) {
     if (s[19] != '.' || n < 1 || n > 9 || !digits(s, 20, n, frac_ns)) return std::nullopt;
     for (std::size_t i = n; i < 9; ++i) frac_ns *= 10;
   }
-  const std::int64_t seconds = day_number(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  const std::int64_t seconds =
+      (day_number(y, mo, d) - day_number(1970, 1, 1)) * 86400 + h * 3600 + mi * 60 + sec;
   return seconds * 1'000'000'000 + frac_ns;
 }
 
@@ -80,8 +83,8 @@ class AzureSource final : public TraceSource {
     }
     const auto ns = parse_wall_clock_ns(f[time_col_]);
     if (!ns) {
-      throw RowError("TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff', got '" +
-                     std::string(f[time_col_]) + "'");
+      throw RowError("TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1678 to 2261), "
+                     "got '" + std::string(f[time_col_]) + "'");
     }
     if (!origin_ns_) origin_ns_ = *ns;
     rec.time_s = double(*ns - *origin_ns_) / 1e9;

@@ -116,9 +116,11 @@ TEST_CASE("azure: bad rows give PATH:LINE and what is wrong - skip_bad_rows coun
   const std::vector<Case> cases{
       {"2023-11-16 18:00:01,5", "expected 3 fields, got 2"},
       {"2023-13-16 18:00:01,5,5",
-       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff', got '2023-13-16 18:00:01'"},
+       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1678 to 2261), got '2023-13-16 18:00:01'"},
       {"2023-11-16 18:00:01.,5,5",
-       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff', got '2023-11-16 18:00:01.'"},
+       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1678 to 2261), got '2023-11-16 18:00:01.'"},
+      {"2262-01-01 00:00:00,5,5",
+       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1678 to 2261), got '2262-01-01 00:00:00'"},
       {"2023-11-16 18:00:01,abc,5", "ContextTokens: expected a non-negative integer, got 'abc'"},
       {"2023-11-16 18:00:01,5,-2", "GeneratedTokens: expected a non-negative integer, got '-2'"},
       {"2023-11-16 18:00:01,0,5", "prompt length must be at least 1 token, got 0"},
