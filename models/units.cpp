@@ -111,7 +111,13 @@ ParsedQuantity parse_quantity(std::string_view text, Dimension d) {
   }
   auto [units, n] = units_of(d);
   for (std::size_t i = 0; i < n; ++i) {
-    if (units[i].name == unit) return {number * units[i].factor, {}};
+    if (units[i].name != unit) continue;
+    const double si = number * units[i].factor;
+    if (!std::isfinite(si)) {  // e.g. 1e300TiB: finite number, infinite product (found by fuzzing)
+      return {std::nullopt, "out of range: '" + std::string(s) + "' is beyond what a " +
+                                std::string(dimension_name(d)) + " can hold"};
+    }
+    return {si, {}};
   }
   return {std::nullopt, "unknown unit '" + std::string(unit) + "' for a " +
                             std::string(dimension_name(d)) + "; valid units: " +

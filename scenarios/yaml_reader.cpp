@@ -215,7 +215,8 @@ bool MapReader::plugin_impl(const std::string& key, const std::string& family,
   YAML::Node params;
   if (n.IsScalar()) {
     name = n.Scalar();
-  } else if (n.IsMap() && n["name"].IsScalar()) {
+  } else if (n.IsMap() && n["name"] && n["name"].IsScalar()) {  // n["name"] of a const map
+                                                                   // without it is invalid
     name = n["name"].Scalar();
     params = n;
   } else {

@@ -138,3 +138,11 @@ TEST_CASE("dimension_units lists every accepted unit of a dimension") {
   CHECK(dimension_units(Dimension::kFlopRate) ==
         "FLOP/s, GFLOP/s, TFLOP/s, PFLOP/s, TOP/s, TOPS, TFLOPS");
 }
+
+TEST_CASE("parse_quantity: a finite number whose SI value overflows is out of range") {
+  // Found by fuzz_units (fuzz/README.md): 1e300 x 2^40 is infinite and used to be accepted.
+  const ParsedQuantity q = parse_quantity("1e300TiB", Dimension::kBytes);
+  CHECK_FALSE(q.value.has_value());
+  CHECK(q.error == "out of range: '1e300TiB' is beyond what a size in bytes can hold");
+  CHECK(parse_quantity("1e300B", Dimension::kBytes).value == doctest::Approx(1e300));
+}

@@ -238,3 +238,12 @@ TEST_CASE("scenario: --set paths with empty keys, and keys a --set created") {
         "(valid keys: name, seed, model, hardware, cluster, deployment, serving, speculative, "
         "workload, slo, output)\n");
 }
+
+TEST_CASE("scenario: a plug-in map without 'name' is reported, not an internal error") {
+  // Found by fuzz_scenario (fuzz/README.md): the const lookup of a missing 'name' threw
+  // yaml-cpp's InvalidNode, which escaped as "internal error" with exit status 1.
+  CHECK(errors_of("name: t\nmodel: qwen1.5-moe-a2.7b\nhardware: h100-sxm\n"
+                  "workload:\n  source: {rate: 2/s}\n") ==
+        "t.yaml:5:11: error: workload.source: expected a request source name, or a map with "
+        "'name' and its parameters\n");
+}
