@@ -34,9 +34,10 @@ std::int64_t day_number(std::int64_t y, std::int64_t m, std::int64_t d) {
 }
 
 // "YYYY-MM-DD HH:MM:SS" with an optional ".f" of 1 to 9 digits ('T' also separates date and
-// time) -> nanoseconds since 1970-01-01 00:00:00. Years 1678..2261 only: the range 64-bit
-// nanoseconds cover around 1970 (counted from year 1, 2023 already needed 6.4e19 ns, an
-// overflow UBSan found).
+// time) -> nanoseconds since 1970-01-01 00:00:00. Years 1970..2261 only: then every timestamp
+// and every difference of two fits 64-bit nanoseconds (292 years; counted from year 1, 2023
+// already needed 6.4e19 ns: UBSan found that, and fuzzing then found differences of two
+// in-range years overflowing when years before 1970 were allowed).
 std::optional<std::int64_t> parse_wall_clock_ns(std::string_view s) {
   std::int64_t y, mo, d, h, mi, sec;
   if (s.size() < 19 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
@@ -44,7 +45,8 @@ std::optional<std::int64_t> parse_wall_clock_ns(std::string_view s) {
       s[13] != ':' || !digits(s, 14, 2, mi) || s[16] != ':' || !digits(s, 17, 2, sec)) {
     return std::nullopt;
   }
-  if (y < 1678 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) {
+  if (y < 1970 || y > 2261 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 ||
+      sec > 60) {
     return std::nullopt;
   }
   std::int64_t frac_ns = 0;
@@ -83,7 +85,7 @@ class AzureSource final : public TraceSource {
     }
     const auto ns = parse_wall_clock_ns(f[time_col_]);
     if (!ns) {
-      throw RowError("TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1678 to 2261), "
+      throw RowError("TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1970 to 2261), "
                      "got '" + std::string(f[time_col_]) + "'");
     }
     if (!origin_ns_) origin_ns_ = *ns;

@@ -89,6 +89,19 @@ TEST_CASE("azure: timestamps across midnight, year end and a leap day") {
   CHECK(rs[3].arrival.value() == doctest::Approx(60 * 86400.0 + 1.0000001).epsilon(1e-15));
 }
 
+TEST_CASE("azure: the first and last supported instants are 292 years apart without overflow") {
+  // Found by fuzz_trace_azure (fuzz/README.md): with years before 1970 allowed, the arrival of a
+  // 2023 row after a 1698 row overflowed 64-bit nanoseconds.
+  ScratchDir dir;
+  const std::string path = dir.write("t.csv", kHeader +
+                                                  "1970-01-01 00:00:00,1,1\n"
+                                                  "2261-12-31 23:59:59.999999999,1,1\n");
+  const auto rs = drain(*open_source("azure", path));
+  REQUIRE(rs.size() == 2);
+  // 1970-01-01 to 2262-01-01: 292 years with 71 leap days (2000 is one, 2100 and 2200 are not).
+  CHECK(rs[1].arrival.value() == doctest::Approx((292 * 365 + 71) * 86400.0).epsilon(1e-15));
+}
+
 TEST_CASE("azure: zero generated tokens become 1 - columns are found by name") {
   ScratchDir dir;
   const std::string path = dir.write("t.csv",
@@ -116,11 +129,13 @@ TEST_CASE("azure: bad rows give PATH:LINE and what is wrong - skip_bad_rows coun
   const std::vector<Case> cases{
       {"2023-11-16 18:00:01,5", "expected 3 fields, got 2"},
       {"2023-13-16 18:00:01,5,5",
-       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1678 to 2261), got '2023-13-16 18:00:01'"},
+       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1970 to 2261), got '2023-13-16 18:00:01'"},
       {"2023-11-16 18:00:01.,5,5",
-       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1678 to 2261), got '2023-11-16 18:00:01.'"},
+       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1970 to 2261), got '2023-11-16 18:00:01.'"},
+      {"1969-12-31 23:59:59,5,5",
+       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1970 to 2261), got '1969-12-31 23:59:59'"},
       {"2262-01-01 00:00:00,5,5",
-       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1678 to 2261), got '2262-01-01 00:00:00'"},
+       "TIMESTAMP: expected 'YYYY-MM-DD HH:MM:SS.fffffff' (years 1970 to 2261), got '2262-01-01 00:00:00'"},
       {"2023-11-16 18:00:01,abc,5", "ContextTokens: expected a non-negative integer, got 'abc'"},
       {"2023-11-16 18:00:01,5,-2", "GeneratedTokens: expected a non-negative integer, got '-2'"},
       {"2023-11-16 18:00:01,0,5", "prompt length must be at least 1 token, got 0"},
