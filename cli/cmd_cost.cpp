@@ -8,6 +8,8 @@
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "models/acceptance_model.hpp"
+#include "models/collective_model.hpp"
+#include "models/comm_efficiency.hpp"
 #include "models/speculation_model.hpp"
 #include "scenarios/catalog.hpp"
 
@@ -18,14 +20,15 @@ constexpr const char* kHelp =
     "usage: moesim cost --model M --hardware H --batch B --q Q --context L\n"
     "         [--tp N] [--dp N] [--ep N] [--devices-per-node N]\n"
     "         [--cost-model roofline|profiled] [--profile DIR (measured tables)]\n"
-    "         [--routing NAME[:value|:key=value,...]] [--gamma G --alpha A\n"
+    "         [--routing NAME[:value|:key=value,...]]\n"
+    "         [--comm-efficiency constant|measured:PROFILE|curve:...] [--gamma G --alpha A\n"
     "         [--draft M | --spec-method mtp|eagle|ngram]] [--json]\n"
     "Prices one step of B sequences with Q new tokens each over L tokens of context.\n";
 
 // "skewed:1.2" or "skewed:exponent=1.2,placement_seed=3" -> name + params (first param when
 // no key is given).
 template <class I, class... A>
-std::unique_ptr<I> plugin_from_cli(const Registry<I, A...>& reg, const std::string& text) {
+ParamSet params_from_cli(const Registry<I, A...>& reg, const std::string& text) {
   const auto colon = text.find(':');
   const std::string name = text.substr(0, colon);
   const auto& entry = reg.at(name);
@@ -51,7 +54,12 @@ std::unique_ptr<I> plugin_from_cli(const Registry<I, A...>& reg, const std::stri
       params.set(key, v);
     }
   }
-  return reg.create(name, params);
+  return params;
+}
+
+template <class I, class... A>
+std::unique_ptr<I> plugin_from_cli(const Registry<I, A...>& reg, const std::string& text) {
+  return reg.create(text.substr(0, text.find(':')), params_from_cli(reg, text));
 }
 
 std::string si(double v, const char* unit) {
@@ -71,7 +79,8 @@ std::string si(double v, const char* unit) {
 int cmd_cost(int argc, char** argv) {
   Args a(argc, argv, 2,
          {"model", "hardware", "tp", "dp", "ep", "devices-per-node", "batch", "q", "context",
-          "cost-model", "profile", "routing", "gamma", "alpha", "draft", "spec-method"},
+          "cost-model", "profile", "routing", "gamma", "alpha", "draft", "spec-method",
+          "comm-efficiency"},
          {"json", "help"});
   if (a.has("help")) {
     std::cout << kHelp;
@@ -101,7 +110,23 @@ int cmd_cost(int argc, char** argv) {
   std::shared_ptr<const CostModel> cost = plugin_from_cli(cost_models(), cost_name);
   std::shared_ptr<const RoutingModel> routing =
       plugin_from_cli(routing_models(), a.get_or("routing", "uniform"));
-  auto collectives = std::make_shared<LinkCollectiveModel>(hw, par.devices_per_node);
+  // --comm-efficiency NAME[:value|:key=value,...], as hardware.communication_efficiency.
+  Hardware priced = hw;
+  if (auto ce = a.get("comm-efficiency")) {
+    ParamSet p = params_from_cli(communication_efficiencies(), *ce);
+    if (p.has("profile")) {
+      const std::string found = find_collective_profile(p.text("profile"), "");
+      if (found.empty()) {
+        throw UsageError("--comm-efficiency: no collective table '" + p.text("profile") +
+                         "' (a collective.csv, a folder holding one, or a folder of "
+                         "models/profiles/)");
+      }
+      p.set("profile", found);
+    }
+    priced.communication_efficiency = {ce->substr(0, ce->find(':')), p};
+  }
+  auto collectives = std::make_shared<LinkCollectiveModel>(
+      priced, par.devices_per_node, make_communication_efficiency(priced));
   StepCostCalculator calc(model, hw, par, cost, routing, collectives);
   const StepCost step = calc.evaluate(BatchShape::decode(batch, q, context));
 

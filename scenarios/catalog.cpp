@@ -165,27 +165,6 @@ void read_model_fields(MapReader& r, ModelArch& m, Req req) {
 
 namespace {
 
-// A measured collective table: `text` as a path (relative to the working directory, then to the
-// scenario's folder), else a folder of models/profiles/ in the source tree. A folder must hold
-// collective.csv. Empty when none exists.
-std::string find_collective_profile(const std::string& text, const std::string& scenario_file) {
-  namespace fs = std::filesystem;
-  const auto usable = [](const fs::path& p) {
-    std::error_code ec;
-    return fs::is_regular_file(p, ec) || fs::is_regular_file(p / "collective.csv", ec);
-  };
-  std::vector<fs::path> tries{fs::path(text)};
-  if (fs::path(text).is_relative()) {
-    tries.push_back(fs::path(scenario_file).parent_path() / text);
-#ifdef MOESIM_PROFILES_DIR
-    tries.push_back(fs::path(MOESIM_PROFILES_DIR) / text);
-#endif
-  }
-  for (const auto& p : tries) {
-    if (usable(p)) return p.lexically_normal().string();
-  }
-  return "";
-}
 
 void read_communication_efficiency(MapReader& r, Hardware& h) {
   PluginConfig ce;
@@ -213,6 +192,25 @@ void read_communication_efficiency(MapReader& r, Hardware& h) {
 }
 
 }  // namespace
+
+std::string find_collective_profile(const std::string& text, const std::string& scenario_file) {
+  namespace fs = std::filesystem;
+  const auto usable = [](const fs::path& p) {
+    std::error_code ec;
+    return fs::is_regular_file(p, ec) || fs::is_regular_file(p / "collective.csv", ec);
+  };
+  std::vector<fs::path> tries{fs::path(text)};
+  if (fs::path(text).is_relative()) {
+    tries.push_back(fs::path(scenario_file).parent_path() / text);
+#ifdef MOESIM_PROFILES_DIR
+    tries.push_back(fs::path(MOESIM_PROFILES_DIR) / text);
+#endif
+  }
+  for (const auto& p : tries) {
+    if (usable(p)) return p.lexically_normal().string();
+  }
+  return "";
+}
 
 void read_hardware_fields(MapReader& r, Hardware& h, Req req) {
   const Req opt = Req::kOptional;

@@ -34,4 +34,10 @@ bool read_hardware_section(MapReader& parent, const std::string& key, Hardware& 
 [[nodiscard]] ModelArch load_model_preset(const std::string& name);
 [[nodiscard]] Hardware load_hardware_preset(const std::string& name);
 
+// A measured collective table named by `text`: a path (relative to the working directory, then
+// to `scenario_file`'s folder), else a folder of models/profiles/ in the source tree. A folder
+// must hold collective.csv. Empty when none exists.
+[[nodiscard]] std::string find_collective_profile(const std::string& text,
+                                                  const std::string& scenario_file);
+
 }  // namespace moesim

@@ -49,6 +49,12 @@ workload: {source: {name: poisson, rate: 1/s, requests: 4}}
 TEST_CASE("cli: no command, and the option syntax every command shares") {
   fails_starting("", "usage: moesim <command> [options]\n");
   fails_with("cost --model", "moesim cost: option '--model' needs a value\n");
+  fails_with("cost --model llama-3-8b --hardware h200 --comm-efficiency measured:h300",
+             "moesim cost: --comm-efficiency: no collective table 'h300' (a collective.csv, a "
+             "folder holding one, or a folder of models/profiles/)\n");
+  fails_with("cost --model llama-3-8b --hardware h200 --comm-efficiency flat",
+             "moesim cost: error: unknown communication efficiency 'flat'; valid: constant, curve, "
+             "measured\n");
   fails_with("cost --json=1 --model llama-3-8b --hardware h100-sxm",
              "moesim cost: option '--json' takes no value\n");
   fails_with("cost --model llama-3-8b --hardware h100-sxm --tp two",
