@@ -41,10 +41,7 @@ int calibrate(const Args& a, const Scenario& s, const ClusterGraph& g) {
   if (!bytes.value) throw UsageError("--bytes: " + bytes.error);
   std::vector<int> devices;
   for (int d = 0; d < n; ++d) devices.push_back(d);
-  Op op;
-  op.collective = c;
-  op.group = n;
-  op.message = Bytes(*bytes.value);
+  const Op op = collective_op(c, Bytes(*bytes.value), n);
   // The scenario's communication efficiency: eta at this message size and the per-call overhead
   // enter both sides the same way, so the comparison checks routes and contention only.
   const auto efficiency = make_communication_efficiency(s.hardware);

@@ -20,13 +20,7 @@ namespace {
 
 double rel_error(double model, double measured) { return std::abs(model - measured) / measured; }
 
-Op op_of(const CollectiveSample& s) {
-  Op op;
-  op.collective = s.collective;
-  op.group = s.row.group;
-  op.message = s.message;
-  return op;
-}
+Op op_of(const CollectiveSample& s) { return collective_op(s.collective, s.message, s.row.group); }
 
 // Op order in the report: as the profiler writes them.
 int op_rank(const std::string& op) {

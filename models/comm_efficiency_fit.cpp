@@ -35,11 +35,7 @@ std::vector<CollectiveSample> collective_samples(const std::vector<CollectiveRow
     s.row = r;
     s.collective = *c;
     s.message = message_of_row(r);
-    Op op;
-    op.collective = *c;
-    op.group = r.group;
-    op.message = s.message;
-    const auto t = link.terms(op);
+    const auto t = link.terms(collective_op(*c, s.message, r.group));
     s.transfer = t.transfer;
     s.latency = t.latency;
     out.push_back(std::move(s));

@@ -30,4 +30,17 @@ struct Op {
 
 [[nodiscard]] const char* collective_name(Collective c);
 
+// One call of collective `c` moving `message` bytes per device (see Op::message) among `group`
+// devices, named after the collective: what the collective models price.
+[[nodiscard]] inline Op collective_op(Collective c, Bytes message, int group) {
+  Op op;
+  op.name = collective_name(c);
+  op.op_class = OpClass::kCommunication;
+  op.collective = c;
+  op.message = message;
+  op.group = group;
+  op.m = message.value();
+  return op;
+}
+
 }  // namespace moesim

@@ -29,15 +29,9 @@ Op gemm(const char* name, double m, double n, double k, double w_bytes, DType dt
 }
 
 Op comm(const char* name, Collective c, double message, int group, double repeat) {
-  Op op;
+  Op op = collective_op(c, Bytes(message), group);
   op.name = name;
-  op.op_class = OpClass::kCommunication;
-  op.scope = OpScope::kPerLayer;
   op.repeat = repeat;
-  op.collective = c;
-  op.message = Bytes(message);
-  op.group = group;
-  op.m = message;
   return op;
 }
 

@@ -201,12 +201,7 @@ VidurNetworkReport vidur_network_report(const std::string& path, const Hardware&
   std::vector<Point> points;
   std::vector<std::string> groups;
   for (const auto& x : rows) {
-    Op op;
-    op.name = "all_reduce";
-    op.op_class = OpClass::kCommunication;
-    op.collective = Collective::kAllReduce;
-    op.message = Bytes(x.bytes);
-    op.group = x.ranks;
+    const Op op = collective_op(Collective::kAllReduce, Bytes(x.bytes), x.ranks);
     const double model = LinkCollectiveModel(hw, x.devices_per_node).time(op).value();
     const std::string g =
         std::to_string(x.ranks) + " ranks, " + std::to_string(x.devices_per_node) + " per node";

@@ -261,15 +261,9 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
                             const std::vector<std::string>& overrides) {
   Diagnostics diags;
   ReadContext ctx{&diags, {}};
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    diags.add({display_name + ":" + std::to_string(e.mark.line + 1) + ":" +
-                   std::to_string(e.mark.column + 1),
-               "", "YAML syntax: " + e.msg});
-    throw ScenarioError(diags);
-  }
+  const std::optional<YAML::Node> parsed = parse_yaml(text, display_name, diags);
+  if (!parsed) throw ScenarioError(diags);
+  YAML::Node root = *parsed;
   if (!root.IsMap()) {
     diags.add({display_name, "", "a scenario must be a map of sections (model, hardware, ...)"});
     throw ScenarioError(diags);

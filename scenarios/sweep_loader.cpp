@@ -289,13 +289,9 @@ SweepFile load_sweep_text(const std::string& text, const std::string& display_na
                           const std::string& base_dir, const std::vector<std::string>& overrides) {
   Diagnostics diags;
   ReadContext ctx{&diags, {}};
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    diags.add({place(display_name, e.mark), "", "YAML syntax: " + e.msg});
-    throw ScenarioError(diags);
-  }
+  const std::optional<YAML::Node> parsed = parse_yaml(text, display_name, diags);
+  if (!parsed) throw ScenarioError(diags);
+  YAML::Node root = *parsed;
   if (!root.IsMap()) {
     diags.add(
         {display_name, "", "a sweep file must be a map of sections (name, model, ..., sweep)"});

@@ -116,15 +116,9 @@ std::string resolve_topology_path(const std::string& base_dir, const std::string
 std::optional<TopologySpec> read_topology_text(const std::string& text,
                                                const std::string& display_name,
                                                Diagnostics& diags) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    diags.add({display_name + ":" + std::to_string(e.mark.line + 1) + ":" +
-                   std::to_string(e.mark.column + 1),
-               "", "YAML syntax: " + e.msg});
-    return std::nullopt;
-  }
+  const std::optional<YAML::Node> parsed = parse_yaml(text, display_name, diags);
+  if (!parsed) return std::nullopt;
+  const YAML::Node root = *parsed;
   if (!root.IsMap()) {
     diags.add({display_name, "", "a topology file must be a map with 'vertices' and 'links'"});
     return std::nullopt;

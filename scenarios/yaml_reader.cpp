@@ -7,6 +7,20 @@
 #include <cstdlib>
 
 namespace moesim {
+
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& display_name,
+                                     Diagnostics& diags) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    const std::string where =
+        e.mark.line < 0 ? display_name
+                        : display_name + ":" + std::to_string(e.mark.line + 1) + ":" +
+                              std::to_string(e.mark.column + 1);
+    diags.add({where, "", "YAML syntax: " + e.msg});
+    return std::nullopt;
+  }
+}
 namespace {
 
 // A key as written. YAML allows any node as a key ("? [a, b]", "~"); as<std::string>() throws on

@@ -28,6 +28,12 @@ struct ReadContext {
 
 enum class Req { kOptional, kRequired };
 
+// Parses a YAML document. On a syntax error adds "FILE:LINE:COL: YAML syntax: ..." to `diags`
+// and returns nullopt. Shared by scenario, sweep and topology files.
+[[nodiscard]] std::optional<YAML::Node> parse_yaml(const std::string& text,
+                                                   const std::string& display_name,
+                                                   Diagnostics& diags);
+
 // A plug-in choice as written: a name plus validated parameters.
 struct PluginConfig {
   std::string name;

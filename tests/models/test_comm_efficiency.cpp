@@ -28,13 +28,7 @@ Hardware hardware() {
   return hw;
 }
 
-Op comm(Collective c, double bytes, int group) {
-  Op op;
-  op.collective = c;
-  op.message = Bytes(bytes);
-  op.group = group;
-  return op;
-}
+Op comm(Collective c, double bytes, int group) { return collective_op(c, Bytes(bytes), group); }
 
 ParamSet curve_params(std::vector<double> sizes, std::vector<double> eta) {
   ParamSet p;

@@ -173,13 +173,7 @@ Hardware link_hardware() {
 }
 
 Op collective(Collective c, double bytes, int group) {
-  Op op;
-  op.name = "test_comm";
-  op.op_class = OpClass::kCommunication;
-  op.collective = c;
-  op.message = Bytes(bytes);
-  op.group = group;
-  return op;
+  return collective_op(c, Bytes(bytes), group);
 }
 
 }  // namespace

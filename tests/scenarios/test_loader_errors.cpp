@@ -6,27 +6,13 @@
 #include <fstream>
 
 #include "scenarios/loader.hpp"
+#include "tests/scenarios/scenario_test_util.hpp"
 
 using namespace moesim;
+using moesim::test::errors_of;
+using moesim::test::kBase;
 
 namespace {
-
-const char* kBase = R"(name: t
-model: qwen1.5-moe-a2.7b
-hardware: h100-sxm
-cluster: {nodes: 1, devices_per_node: 1}
-workload:
-  source: {name: poisson, rate: 2/s, requests: 10}
-)";
-
-std::string errors_of(const std::string& text, const std::vector<std::string>& sets = {}) {
-  try {
-    (void)load_scenario_text(text, "t.yaml", ".", sets);
-  } catch (const ScenarioError& e) {
-    return e.diagnostics().text();
-  }
-  return "";
-}
 
 std::string with(const std::string& extra) { return kBase + extra; }
 

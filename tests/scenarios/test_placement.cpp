@@ -69,11 +69,7 @@ TEST_CASE("placement: a TP group split across nodes pays the scale-out link") {
   auto all_reduce = [](const Scenario& s) {
     GraphCollectiveModel m(make_cluster_graph(s), place_instances(s).front().devices,
                            s.hardware.efficiency.communication);
-    Op op;
-    op.collective = Collective::kAllReduce;
-    op.group = 2;
-    op.message = Bytes(64.0 * 1024 * 1024);
-    return m.time(op).value();
+    return m.time(collective_op(Collective::kAllReduce, Bytes(64.0 * 1024 * 1024), 2)).value();
   };
   // Ring all-reduce of S over 2 devices: S / (bw x eta) + 2 x route latency. Local: NVLink
   // (scale_up 450 GB/s, 2 us through the switch); split: NIC -> fabric -> NIC (scale_out

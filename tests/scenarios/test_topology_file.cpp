@@ -142,10 +142,7 @@ TEST_CASE("topology file: a file equal to the switch builder gives the same rout
   for (const Collective c :
        {Collective::kAllReduce, Collective::kAllGather, Collective::kAllToAll}) {
     for (const int n : {2, 4, 8}) {
-      Op op;
-      op.collective = c;
-      op.group = n;
-      op.message = Bytes(4e6);
+      const Op op = collective_op(c, Bytes(4e6), n);
       CHECK(mf.time(op).value() == doctest::Approx(mr.time(op).value()).epsilon(1e-12));
     }
   }

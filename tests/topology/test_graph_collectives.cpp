@@ -42,13 +42,7 @@ std::shared_ptr<const ClusterGraph> cluster(const std::string& builder, ParamSet
       build_topology(builder, std::move(params), ClusterShape::of(hw, nodes, per_node)));
 }
 
-Op comm(Collective c, double bytes, int group) {
-  Op op;
-  op.collective = c;
-  op.message = Bytes(bytes);
-  op.group = group;
-  return op;
-}
+Op comm(Collective c, double bytes, int group) { return collective_op(c, Bytes(bytes), group); }
 
 ParamSet fat_tree(double oversubscription, int nodes_per_leaf, bool rail) {
   ParamSet p;

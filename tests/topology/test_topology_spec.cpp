@@ -91,13 +91,7 @@ std::vector<int> first(int n) {
   return v;
 }
 
-Op comm(Collective c, double bytes, int group) {
-  Op op;
-  op.collective = c;
-  op.message = Bytes(bytes);
-  op.group = group;
-  return op;
-}
+Op comm(Collective c, double bytes, int group) { return collective_op(c, Bytes(bytes), group); }
 
 std::string problems_text(const TopologySpec& s) {
   std::string out;
