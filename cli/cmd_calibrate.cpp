@@ -156,11 +156,15 @@ int cmd_calibrate(int argc, char** argv) {
   return 0;
 }
 
+int kernel_fidelity_command(const Args& a);  // cmd_kernel_fidelity.cpp
+
 int cmd_fidelity(int argc, char** argv) {
   Args a(argc, argv, 2,
          {"profile", "hardware", "vidur", "vidur-network", "calibrate-with", "collectives",
-          "backend", "devices-per-node"},
-         {});
+          "backend", "devices-per-node", "profiles", "vidur-compute", "check-set",
+          "layer-models"},
+         {"leave-one-out", "fit-kernel"});
+  if (a.has("leave-one-out") || a.has("fit-kernel")) return kernel_fidelity_command(a);
   if (a.has("collectives")) return collective_fidelity_command(a);
   if (a.has("vidur") || a.has("vidur-network")) return vidur_fidelity(a);
   if (!a.has("profile"))

@@ -40,12 +40,14 @@ void register_roofline_cost_model(CostModelRegistry& r) {
 }
 
 void register_profiled_cost_model(CostModelRegistry& r);  // cost_profiled.cpp
+void register_kernel_cost_model(CostModelRegistry& r);    // cost_kernel.cpp
 
 const CostModelRegistry& cost_models() {
   static const CostModelRegistry registry = [] {
     CostModelRegistry r("cost model");
     register_roofline_cost_model(r);
     register_profiled_cost_model(r);
+    register_kernel_cost_model(r);
     return r;
   }();
   return registry;

@@ -54,6 +54,11 @@ struct Hardware {
   CommunicationEfficiencyChoice communication_efficiency;
   Seconds launch_overhead{0};
   int dies_per_package = 1;
+  // Figures the `kernel` cost model needs (models/cost_kernel.hpp); empty / 0 = not given.
+  std::string architecture;  // kernel family: hopper, ampere, ada, blackwell, davinci
+  int compute_units = 0;     // streaming multiprocessors (NVIDIA) or AI cores (Ascend)
+  PerSecond clock{0};        // boost clock of the compute units
+  Bytes l2_capacity{0};      // last-level on-chip cache
 
   // Peak for a compute dtype; a dtype without its own peak runs at the bf16 rate (weight-only
   // quantisation: values are up-converted before the matrix unit).

@@ -21,6 +21,9 @@ struct Op {
   DType dtype = DType::kBf16;  // compute dtype (selects the peak)
   // Shape hints for measured cost tables: GEMM M, N, K (or tokens, experts, context).
   double m = 0, n = 0, k = 0;
+  // Independent work items the kernel can spread over the compute units when it is bound by
+  // memory latency (attention: sequences x local KV heads); 0 = derive from the shape.
+  double units = 0;
   // Communication ops only.
   Collective collective = Collective::kNone;
   Bytes message{0};  // per device: all-reduce / reduce-scatter input buffer, all-gather output

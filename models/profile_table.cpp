@@ -310,6 +310,7 @@ Op table_attention_op(const AttentionConfig& c, double batch, double q, double c
   op.bytes = Bytes(n * w.kv_bytes_per_entry + t * w.act_elems_per_token * kAct);
   op.m = t;
   op.n = n;
+  op.units = batch * (c.kind == "mla" ? 1.0 : std::max(1.0, double(c.kv_heads) / shard));
   return op;
 }
 

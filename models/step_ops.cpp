@@ -131,6 +131,7 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
                                                              kActBytes);
     core.m = t;
     core.n = b.kv_read_tokens / g;
+    core.units = std::max(1.0, double(b.sequences) / g);  // one latent head per sequence
     ops.push_back(core);
     ops.push_back(gemm(op_names::kOutProj, t, m.hidden, heads * a.v_head_dim, w, dt,
                        OpScope::kPerLayer, layers));
@@ -148,6 +149,7 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
                        2.0 * t * heads * m.head_dim * kActBytes);
     core.m = t;
     core.n = b.kv_read_tokens / g;
+    core.units = std::max(1.0, double(b.sequences) / g) * kv_heads_local;
     ops.push_back(core);
     ops.push_back(gemm(op_names::kOutProj, t, m.hidden, heads * m.head_dim, w, dt,
                        OpScope::kPerLayer, layers));

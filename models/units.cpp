@@ -33,8 +33,10 @@ constexpr std::array kFlopRateUnits{
     UnitEntry{"FLOP/s", 1.0},    UnitEntry{"GFLOP/s", 1e9},  UnitEntry{"TFLOP/s", 1e12},
     UnitEntry{"PFLOP/s", 1e15},  UnitEntry{"TOP/s", 1e12},   UnitEntry{"TOPS", 1e12},
     UnitEntry{"TFLOPS", 1e12}};
-constexpr std::array kRateUnits{UnitEntry{"/s", 1.0}, UnitEntry{"/min", 1.0 / 60.0},
-                                UnitEntry{"/h", 1.0 / 3600.0}};
+constexpr std::array kRateUnits{UnitEntry{"/s", 1.0},   UnitEntry{"/min", 1.0 / 60.0},
+                                UnitEntry{"/h", 1.0 / 3600.0}, UnitEntry{"Hz", 1.0},
+                                UnitEntry{"kHz", 1e3},    UnitEntry{"MHz", 1e6},
+                                UnitEntry{"GHz", 1e9}};
 
 template <std::size_t N>
 std::pair<const UnitEntry*, std::size_t> as_span(const std::array<UnitEntry, N>& a) {

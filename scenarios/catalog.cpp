@@ -251,6 +251,10 @@ void read_hardware_fields(MapReader& r, Hardware& h, Req req) {
   }
   r.quantity("launch_overhead", h.launch_overhead, Dimension::kTime, req);
   r.integer("dies_per_package", h.dies_per_package, opt, 1, 16);
+  r.text("architecture", h.architecture, opt);
+  r.integer("compute_units", h.compute_units, opt, 1, 1 << 20);
+  r.quantity("clock", h.clock, Dimension::kRate, opt, 1.0);
+  r.quantity("l2_capacity", h.l2_capacity, Dimension::kBytes, opt);
   read_communication_efficiency(r, h);
 }
 

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "models/acceptance_model.hpp"
+#include "models/cost_kernel.hpp"
 #include "models/cost_model.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
@@ -186,6 +187,15 @@ void read_serving(MapReader& root, Scenario& s) {
   r->plugin("router", routers(), v.router, Req::kOptional);
   r->plugin("decode_router", routers(), v.decode_router, Req::kOptional);
   r->plugin("cost_model", cost_models(), v.cost_model, Req::kOptional);
+  if (v.cost_model.name == "kernel") {
+    // Nothing falls back silently: the kernel model needs the preset's kernel figures.
+    const auto file = catalog_path(CatalogKind::kHardware, s.hardware.name);
+    for (const auto& key : kernel_model_missing(s.hardware)) {
+      r->error("cost_model", "cost model 'kernel' needs hardware key '" + key + "', which " +
+                                 "hardware '" + s.hardware.name + "'" +
+                                 (file ? " (" + *file + ")" : std::string()) + " lacks");
+    }
+  }
   r->plugin("routing", routing_models(), v.routing, Req::kOptional);
   r->integer("kv_block_size", v.kv_block_size, Req::kOptional, 1, 1 << 16);
   r->number("memory_utilization", v.memory_utilization, Req::kOptional, 0.05, 1.0);

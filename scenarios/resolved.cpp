@@ -117,6 +117,12 @@ void hardware(YAML::Emitter& e, const Hardware& h) {
   }
   e << YAML::Key << "launch_overhead" << YAML::Value << q(h.launch_overhead.value(), Dimension::kTime);
   e << YAML::Key << "dies_per_package" << YAML::Value << h.dies_per_package;
+  if (!h.architecture.empty()) e << YAML::Key << "architecture" << YAML::Value << h.architecture;
+  if (h.compute_units > 0) e << YAML::Key << "compute_units" << YAML::Value << h.compute_units;
+  if (h.clock.value() > 0)
+    e << YAML::Key << "clock" << YAML::Value << q(h.clock.value(), Dimension::kRate);
+  if (h.l2_capacity.value() > 0)
+    e << YAML::Key << "l2_capacity" << YAML::Value << q(h.l2_capacity.value(), Dimension::kBytes);
   e << YAML::EndMap;
 }
 

@@ -1,0 +1,135 @@
+// moesim fidelity --leave-one-out [--profiles DIR,...] [--vidur-compute DIR] [--check-set G,...]
+// [--fit-kernel]: the kernel cost model, fitted without each GPU in turn, against that GPU's
+// measurements (models/kernel_fidelity.hpp). --fit-kernel prints the shipped constants instead:
+// each family fitted on every dataset of its GPUs except the check set.
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "models/calibration.hpp"
+#include "models/errors.hpp"
+#include "models/kernel_fidelity.hpp"
+#include "models/vidur_profile.hpp"
+#include "scenarios/catalog.hpp"
+
+namespace moesim {
+namespace {
+namespace fs = std::filesystem;
+
+std::vector<std::string> split_list(const std::string& s) {
+  std::vector<std::string> out;
+  std::size_t start = 0;
+  while (start <= s.size()) {
+    const auto comma = s.find(',', start);
+    const auto end = comma == std::string::npos ? s.size() : comma;
+    if (end > start) out.push_back(s.substr(start, end - start));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+// The GPU a preset names ("h100-sxm" -> "h100").
+std::string gpu_of(const std::string& preset) { return preset.substr(0, preset.find('-')); }
+
+// The project's tables in `dir` (metadata names the preset).
+KernelCheckData table_data(const std::string& dir, const std::set<std::string>& check_set) {
+  auto tables = std::make_shared<ProfileTables>(read_profile(dir));
+  if (tables->metadata.hardware_preset.empty())
+    throw InputError(dir + "/metadata.json: no hardware_preset");
+  KernelCheckData d;
+  d.data.hw = load_hardware_preset(tables->metadata.hardware_preset);
+  d.data.gpu = gpu_of(d.data.hw.name);
+  d.data.label = d.data.hw.name + " (" + fs::path(dir).filename().string() + " tables)";
+  d.data.check_only = check_set.count(d.data.gpu) > 0;
+  // MLA decode/prefill rows time the profiler's SDPA emulation (a matmul fallback for the
+  // 576-wide latent head), not a serving kernel: left out of fits and checks.
+  ProfileTables gqa = *tables;
+  const auto is_mla = [](const auto& r) { return r.config.kind == "mla"; };
+  std::erase_if(gqa.decode, is_mla);
+  std::erase_if(gqa.prefill, is_mla);
+  d.data.samples = table_samples(gqa);
+  d.tables = std::move(tables);
+  return d;
+}
+
+// Vidur's eager per-op times under `dir`/<gpu>/ for the GPUs it has (a100, h100).
+std::vector<KernelCheckData> vidur_data(const std::string& dir,
+                                        const std::set<std::string>& check_set) {
+  static const std::map<std::string, std::string> presets = {{"a100", "a100"},
+                                                             {"h100", "h100-sxm"}};
+  std::vector<KernelCheckData> out;
+  for (const auto& [folder, preset] : presets) {
+    const fs::path root = fs::path(dir) / folder;
+    std::error_code ec;
+    if (!fs::is_directory(root, ec)) continue;
+    std::vector<fs::path> files;
+    for (const auto& e : fs::recursive_directory_iterator(root))
+      if (e.is_regular_file() && e.path().filename() == "mlp.csv") files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    KernelCheckData d;
+    d.data.hw = load_hardware_preset(preset);
+    d.data.gpu = folder;
+    d.data.label = preset + " (Vidur, eager)";
+    d.data.eager = true;
+    d.data.check_only = check_set.count(folder) > 0;
+    for (const auto& f : files) {
+      const auto vc = read_vidur_compute(f.string(), find_vidur_model(f.parent_path().filename().string()));
+      for (const auto& v : vc.samples)
+        d.data.samples.push_back({v.op, v.measured_s, std::string(op_class_name(v.op.op_class))});
+    }
+    if (!d.data.samples.empty()) out.push_back(std::move(d));
+  }
+  return out;
+}
+
+std::string family_line(const KernelFamily& f) {
+  std::string s = "      family(\"" + f.name + "\", {";
+  for (std::size_t i = 0; i < kKernelParams; ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%s%.4g", i ? ", " : "", f.value[i]);
+    s += buf;
+  }
+  char tiles[64];
+  std::snprintf(tiles, sizeof tiles, "}, %g, %g,\n             \"", f.tile_m, f.tile_n);
+  return s + tiles + f.source + "\"),\n";
+}
+
+}  // namespace
+
+int kernel_fidelity_command(const Args& a) {
+  const std::string src = MOESIM_SOURCE_DIR;
+  const auto check = split_list(a.get_or("check-set", "h200"));
+  const std::set<std::string> check_set(check.begin(), check.end());
+  std::vector<KernelCheckData> data;
+  for (const auto& dir : split_list(a.get_or(
+           "profiles", src + "/models/profiles/h100-sxm," + src + "/models/profiles/h200")))
+    data.push_back(table_data(dir, check_set));
+  for (auto& d : vidur_data(a.get_or("vidur-compute", src + "/data/vidur/compute"), check_set))
+    data.push_back(std::move(d));
+  if (a.has("fit-kernel")) {
+    std::map<std::string, std::vector<const KernelDataset*>> by_family;
+    for (const auto& d : data)
+      if (!d.data.check_only) by_family[d.data.hw.architecture].push_back(&d.data);
+    for (const auto& [family, sets] : by_family) {
+      std::string on;
+      for (const auto* s : sets) on += (on.empty() ? "" : ", ") + s->label;
+      KernelFamily f = fit_kernel_family(sets, kernel_fit_start(family));
+      f.source = "fitted by moesim fidelity --fit-kernel on " + on;
+      std::printf("%s", family_line(f).c_str());
+    }
+    return 0;
+  }
+  std::vector<ModelArch> models;
+  for (const auto& name : split_list(
+           a.get_or("layer-models", "qwen1.5-moe-a2.7b,qwen2-57b-a14b,qwen2-0.5b")))
+    models.push_back(load_model_preset(name));
+  const auto reports = kernel_leave_one_out(data, models);
+  std::printf("%s", kernel_fidelity_markdown(reports).c_str());
+  return 0;
+}
+
+}  // namespace moesim

@@ -1,0 +1,62 @@
+// Leave-one-GPU-out fidelity of the kernel cost model (`moesim fidelity --leave-one-out`).
+//
+// For every GPU X with measurements: the constants of X's architecture family are fitted
+// (kernel_fit.hpp) on the datasets of the other GPUs of that family (every dataset of X, both
+// the project's tables and external ones, is left out); when no other GPU of the family has
+// data, on every other dataset ("transferred"). The fitted model then prices X's rows:
+// - operators: |model - measured| / measured per row, per table family;
+// - for datasets with the project's tables, one decoder layer in decode of each layer model
+//   (batch 1, 2, 4, ..., 256; q = 1..5 new tokens; context 1024 cached tokens; tp = ep = 1):
+//   the measured layer is the sum of its operators looked up in X's tables (the profiled model,
+//   exact at measured points, interpolated between them); the predicted layer the same sum
+//   priced by the fitted kernel model; also the MoE block (router, shared and routed experts)
+//   and the target efficiency T(B, 1) / T(B, q) of the layer (absolute difference).
+// The catalog roofline's errors are reported beside it for comparison.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "models/kernel_fit.hpp"
+#include "models/model_arch.hpp"
+#include "models/profile_table.hpp"
+
+namespace moesim {
+
+struct KernelCheckData {
+  KernelDataset data;
+  std::shared_ptr<const ProfileTables> tables;  // the project's tables (layer checks); or null
+};
+
+struct LayerErrors {
+  ErrorStats layer, layer_small;  // all batches; batch 1-8
+  ErrorStats moe_block;
+  ErrorStats target_efficiency;   // absolute difference of T(B,1)/T(B,q), q = 2..5
+  std::size_t skipped = 0;        // points the tables could not price
+};
+
+struct KernelGpuReport {
+  std::string label, gpu;
+  bool check_only = false;
+  std::string family, fitted_on;  // datasets used for the fit ("transferred: ..." when other
+                                  // families)
+  KernelFamily fitted;
+  std::vector<std::pair<std::string, ErrorStats>> ops;  // per table family, kernel model
+  ErrorStats ops_kernel, ops_roofline;                  // all rows
+  bool has_layers = false;
+  LayerErrors kernel, roofline;
+};
+
+// `layer_models`: the models whose decoder layers are checked (dense or MoE, MHA/GQA).
+[[nodiscard]] std::vector<KernelGpuReport> kernel_leave_one_out(
+    const std::vector<KernelCheckData>& data, const std::vector<ModelArch>& layer_models);
+
+// Markdown tables of the report (percent with one decimal; efficiency differences to 3 places).
+[[nodiscard]] std::string kernel_fidelity_markdown(const std::vector<KernelGpuReport>& r);
+
+// The family start values `fit_kernel_family` begins from (the shipped constants of `name`, or
+// hopper's when the family has none).
+[[nodiscard]] KernelFamily kernel_fit_start(const std::string& name);
+
+}  // namespace moesim
