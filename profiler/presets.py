@@ -247,3 +247,30 @@ COLLECTIVE_OPS = ["all_reduce", "all_to_all", "all_gather", "reduce_scatter"]
 
 def collective_sizes(quick=False, cap=1 << 30):
     return [1 << s for s in range(10, 31, 6 if quick else 2) if (1 << s) <= cap]
+
+
+# Whole decoder layers (decode_layer) and MoE blocks (moe_block): presets.LAYER_MODELS are the
+# defaults when --model is `all` (those present in the catalog).
+LAYER_MODELS = ["qwen1.5-moe-a2.7b", "qwen2-57b-a14b", "qwen2-0.5b", "mixtral-8x7b",
+                "deepseek-v2-lite", "qwen3-30b-a3b"]
+LAYER_BATCH = log_spaced(1, 256)  # 1, 2, 4, ..., 256 sequences
+LAYER_Q = DECODE_Q
+
+
+def is_moe(p):
+    return bool((p.get("moe") or {}).get("experts"))
+
+
+def layer_ffn_kinds(p):
+    """FFN kinds of a preset's layers: `moe` for MoE layers, `dense` for dense models and for the
+    first_dense_layers of MoE models (measured as a layer of their own)."""
+    if not is_moe(p):
+        return ["dense"]
+    return ["moe"] + (["dense"] if p["moe"].get("first_dense_layers", 0) > 0 else [])
+
+
+def layer_points(quick=False):
+    """(batch, q) grid of decode_layer and moe_block."""
+    if quick:
+        return [(b, q) for q in (1, 3) for b in (1, 8, 64)]
+    return [(b, q) for q in LAYER_Q for b in LAYER_BATCH]

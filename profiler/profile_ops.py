@@ -19,10 +19,13 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import presets as P  # noqa: E402  (standard library only)
 
 FAMILIES = ["gemm", "grouped_gemm", "attention_decode", "attention_prefill", "elementwise",
-            "collective"]
+            "decode_layer", "moe_block", "collective"]
+LAYER_FAMILIES = ("decode_layer", "moe_block")  # whole layers: any error skips the shape
 # Share of the time budget per family; what a family leaves unused passes to the next ones.
-SHARES = {"gemm": 0.15, "grouped_gemm": 0.17, "attention_decode": 0.40,
-          "attention_prefill": 0.14, "elementwise": 0.07, "collective": 0.07}
+# The operator families keep the seconds they had under the former 420 s default.
+SHARES = {"gemm": 0.12, "grouped_gemm": 0.13, "attention_decode": 0.31,
+          "attention_prefill": 0.11, "elementwise": 0.05, "decode_layer": 0.16,
+          "moe_block": 0.07, "collective": 0.05}
 COLUMNS = {
     "gemm": ["m", "n", "k", "dtype", "time_s", "flops", "bytes", "used_by"],
     "grouped_gemm": ["tokens", "experts_active", "hidden", "inter", "dtype", "impl", "routing",
@@ -33,6 +36,10 @@ COLUMNS = {
     "attention_prefill": ["kind", "heads", "kv_heads", "head_dim", "v_head_dim", "kv_lora",
                           "rope_dim", "chunk", "context", "time_s", "flops", "bytes", "used_by"],
     "elementwise": ["kernel", "rows", "width", "bytes", "time_s"],
+    "decode_layer": ["model", "batch", "q", "context", "tokens", "time_s", "graph",
+                     "experts_hit", "dtype", "ffn", "impl", "copies"],
+    "moe_block": ["model", "batch", "q", "tokens", "time_s", "graph", "experts_hit", "dtype",
+                  "impl", "copies"],
     # case/tokens/skew/mean_bytes: all_to_all_skewed rows only (empty elsewhere)
     "collective": ["op", "backend", "bytes", "group", "time_s", "case", "tokens", "skew",
                    "mean_bytes"],
@@ -44,13 +51,18 @@ def parse_args(argv):
     ap.add_argument("--model", default="all", help="preset name, comma list, or 'all'")
     ap.add_argument("--out", default="profile-out", help="output folder (created)")
     ap.add_argument("--quick", action="store_true", help="a small subset (smoke test)")
-    ap.add_argument("--budget-s", type=float, default=420.0,
-                    help="stop adding shapes once this many seconds are spent (default 420)")
+    ap.add_argument("--budget-s", type=float, default=540.0,
+                    help="stop adding shapes once this many seconds are spent (default 540)")
     ap.add_argument("--tp", default="1", help="tensor-parallel splits to measure, e.g. 1,2,8")
     ap.add_argument("--families", default=",".join(FAMILIES), help="subset of: " +
                     ",".join(FAMILIES))
     ap.add_argument("--hardware", default=None,
                     help="catalog hardware preset these tables are for (default: guessed)")
+    ap.add_argument("--layer-models", default=None,
+                    help="presets of decode_layer and moe_block (default: --model, or when that "
+                    "is 'all' the presets of presets.LAYER_MODELS)")
+    ap.add_argument("--layer-context", default="1024",
+                    help="cached tokens per sequence for decode_layer, comma list (default 1024)")
     ap.add_argument("--cpu", action="store_true", help="measure on the CPU even with a GPU")
     ap.add_argument("--dry-run", action="store_true", help="list shapes; needs no torch")
     args = ap.parse_args(argv)
@@ -60,7 +72,24 @@ def parse_args(argv):
     bad = [f for f in args.families if f not in FAMILIES]
     if bad:
         ap.error("unknown families %s" % bad)
+    try:
+        args.layer_contexts = [int(c) for c in args.layer_context.split(",") if c.strip()]
+    except ValueError:
+        ap.error("--layer-context wants a comma list of integers, got %r" % args.layer_context)
+    if not args.layer_contexts or min(args.layer_contexts) < 0:
+        ap.error("--layer-context wants integers >= 0")
     return args
+
+
+def layer_presets(args, presets):
+    """Presets of decode_layer and moe_block: --layer-models, else --model unless that is 'all',
+    else presets.LAYER_MODELS (those in the catalog)."""
+    if args.layer_models:
+        return P.load_presets([m.strip() for m in args.layer_models.split(",") if m.strip()])
+    if args.models != ["all"]:
+        return presets
+    everything = P.load_presets(["all"])
+    return {n: everything[n] for n in P.LAYER_MODELS if n in everything}
 
 
 def plan(args, presets):
@@ -91,6 +120,17 @@ def plan(args, presets):
     out["elementwise"] = [(pt, "%s rows=%d width=%d" % pt, set())
                           for pt in P.elementwise_points(presets, q)]
     out["collective"] = [("all", "collectives", set())]
+    # q-major like attention_decode: a budget cut drops the largest q, not whole models.
+    for qq in sorted({q2 for _, q2 in P.layer_points(q)}):
+        bs = [b for b, q2 in P.layer_points(q) if q2 == qq]
+        for name, p in sorted(args.layer_presets.items()):
+            for ffn in P.layer_ffn_kinds(p):  # one weight pool per (model, ffn) at a time
+                out["decode_layer"] += [((name, ffn, b, qq, c), "%s %s b=%d q=%d ctx=%d"
+                                         % (name, ffn, b, qq, c), {name})
+                                        for b in bs for c in args.layer_contexts]
+            if P.is_moe(p):
+                out["moe_block"] += [((name, "moe", b, qq), "%s b=%d q=%d" % (name, b, qq),
+                                      {name}) for b in bs]
     return {f: out[f] for f in args.families}
 
 
@@ -116,6 +156,7 @@ def write_csv(path, columns, rows):
 
 def measure_family(fam, items, ctx, deadline, skipped):
     import families as F  # noqa: E402  (torch)
+    import layers as L  # noqa: E402  (torch)
     rows, experts, timer, mem, dev = [], {}, ctx["timer"], ctx["mem"], ctx["device"]
     for key, desc, used in items:
         if time.monotonic() > deadline:
@@ -137,6 +178,8 @@ def measure_family(fam, items, ctx, deadline, skipped):
                 row = F.decode(timer, mem, dev, *key)
             elif fam == "attention_prefill":
                 row = F.prefill(timer, mem, dev, *key)
+            elif fam in LAYER_FAMILIES:
+                row = L.measure(fam, key, ctx)
             else:
                 row = F.elementwise(timer, mem, dev, *key)
         except F.Skip as e:
@@ -146,14 +189,31 @@ def measure_family(fam, items, ctx, deadline, skipped):
             skipped.append((fam, desc, "out of memory: %s" % str(e).splitlines()[0][:80]))
             ctx["empty_cache"]()
             continue
+        except Exception as e:  # noqa: BLE001 - a whole layer has many ops that can fail
+            if fam not in LAYER_FAMILIES:
+                raise
+            first = (str(e).splitlines() or [""])[0][:120]
+            skipped.append((fam, desc, "error: %s: %s" % (type(e).__name__, first)))
+            try:
+                ctx["empty_cache"]()
+            except Exception:  # noqa: BLE001 - a broken CUDA context fails here too
+                pass
+            continue
         row["used_by"] = "|".join(sorted(used))
         rows.append(row)
+    if ctx.get("layer_pools"):  # a layer's weights can be gigabytes: free them for what follows
+        ctx["layer_pools"].clear()
+        try:
+            ctx["empty_cache"]()
+        except Exception:  # noqa: BLE001 - a broken CUDA context fails here; rows are kept
+            pass
     return rows
 
 
 def main(argv=None):
     args = parse_args(argv)
     presets = P.load_presets(args.models)
+    args.layer_presets = layer_presets(args, presets)
     shapes = plan(args, presets)
     if args.dry_run:
         dry_run(shapes)
@@ -175,7 +235,8 @@ def main(argv=None):
     timer = T.Timer(device)
     ctx = {"timer": timer, "mem": F.Memory(device), "device": device, "impl": {},
            "oom": getattr(torch.cuda, "OutOfMemoryError", RuntimeError),
-           "empty_cache": torch.cuda.empty_cache if cuda else (lambda: None)}
+           "empty_cache": torch.cuda.empty_cache if cuda else (lambda: None),
+           "layer_presets": args.layer_presets}
     skipped, counts, elapsed = [], {}, {}
     if world > 1:  # torchrun: every rank measures collectives together; rank 0 writes
         shapes = {"collective": shapes.get("collective", [("all", "collectives", set())])}
@@ -183,7 +244,8 @@ def main(argv=None):
     meta = {"generator": "profiler/profile_ops.py", "command": " ".join(sys.argv),
             "created_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "models": sorted(presets), "tp": list(args.tps), "quick": args.quick,
-            "budget_s": args.budget_s, **env,
+            "budget_s": args.budget_s, "layer_models": sorted(args.layer_presets),
+            "layer_context": args.layer_contexts, **env,
             "hardware_preset": args.hardware or T.guess_hardware(env.get("device_name"))}
     if world == 1:
         meta.update(T.device_rates(timer, device, args.quick))
@@ -211,6 +273,7 @@ def main(argv=None):
                 timing=("cuda_graph (events per call where capture failed: %d shapes)"
                         % timer.fallbacks) if cuda else "wall_clock",
                 grouped_gemm_impl=ctx["impl"].get("grouped_gemm"),
+                layer_grouped_impl=ctx["impl"].get("layers"),
                 attention_impl="sdpa" if F.has_sdpa() else "manual (matmul-softmax-matmul)",
                 families=list(shapes))
     if world > 1:  # keep the single-GPU metadata; record the multi-GPU run beside it
