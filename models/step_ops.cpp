@@ -167,17 +167,17 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
     const double decode_flops = 2.0 * heads * (latent + a.kv_lora_rank) * b.decode_pairs / g;
     const double prefill_flops = 2.0 * heads * (qk + a.v_head_dim) * b.prefill_pairs / g;
     core.flops = Flops(decode_flops + prefill_flops);
-    core.bytes = Bytes(b.kv_read_tokens / g * kv_bytes +
-                       t * heads * (latent + a.kv_lora_rank) * att_bytes);
+    core.bytes =
+        Bytes(b.kv_read_tokens / g * kv_bytes + t * heads * (latent + a.kv_lora_rank) * att_bytes);
     core.m = t;
     core.n = b.kv_read_tokens / g;
     ops.push_back(core);
-    ops.push_back(gemm(op_names::kOutProj, t, m.hidden, heads * a.v_head_dim, f,
-                       OpScope::kPerLayer, layers));
+    ops.push_back(
+        gemm(op_names::kOutProj, t, m.hidden, heads * a.v_head_dim, f, OpScope::kPerLayer, layers));
   } else {
     const double kv_heads_local = std::max(1.0, double(m.kv_heads) / par.tp);
-    ops.push_back(gemm(op_names::kQkvProj, t, (heads + 2.0 * kv_heads_local) * m.head_dim,
-                       m.hidden, f, OpScope::kPerLayer, layers));
+    ops.push_back(gemm(op_names::kQkvProj, t, (heads + 2.0 * kv_heads_local) * m.head_dim, m.hidden,
+                       f, OpScope::kPerLayer, layers));
     Op core;
     core.name = op_names::kAttnCore;
     core.op_class = OpClass::kAttention;
@@ -189,8 +189,8 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
     core.m = t;
     core.n = b.kv_read_tokens / g;
     ops.push_back(core);
-    ops.push_back(gemm(op_names::kOutProj, t, m.hidden, heads * m.head_dim, f,
-                       OpScope::kPerLayer, layers));
+    ops.push_back(
+        gemm(op_names::kOutProj, t, m.hidden, heads * m.head_dim, f, OpScope::kPerLayer, layers));
   }
   if (par.tp > 1) {
     ops.push_back(comm(op_names::kTpAttn, Collective::kAllReduce, t * m.hidden * kStreamBytes,
@@ -263,8 +263,8 @@ ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const Batc
                             OpScope::kPerStep, 1, p.embeddings));
   add_attention(m, par, b, ops);
   if (m.dense_layers() > 0) {
-    ops.push_back(ffn(op_names::kDenseFfn, m, t, double(m.ffn_intermediate) / par.tp,
-                      m.dense_layers()));
+    ops.push_back(
+        ffn(op_names::kDenseFfn, m, t, double(m.ffn_intermediate) / par.tp, m.dense_layers()));
     if (par.tp > 1) {
       ops.push_back(comm(op_names::kTpFfn, Collective::kAllReduce, t * m.hidden * kStreamBytes,
                          par.tp, m.dense_layers(), kStreamDType));
@@ -275,16 +275,16 @@ ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const Batc
     out.expert_load = add_moe(m, par, b, *routing, ops);
   }
   // Two RMSNorms and two residual adds per layer: ~6 activation reads/writes of H per token.
-  ops.push_back(elementwise(op_names::kNorms, 6.0 * t * m.hidden * kStreamBytes,
-                            OpScope::kPerLayer, m.layers, kStreamDType));
+  ops.push_back(elementwise(op_names::kNorms, 6.0 * t * m.hidden * kStreamBytes, OpScope::kPerLayer,
+                            m.layers, kStreamDType));
   const double logits = double(b.logit_tokens) / par.dp;
   if (logits > 0) {
     ops.push_back(gemm(op_names::kLmHead, logits, double(m.vocab) / par.tp, m.hidden,
                        lm_head_layer(p), OpScope::kPerStep, 1));
     // Softmax / top-p over fp32 logits: read and write once.
     ops.push_back(elementwise(op_names::kSampling,
-                              logits * m.vocab * dtype_bytes(kLogitsDType) * 2.0,
-                              OpScope::kPerStep, 1, kLogitsDType));
+                              logits * m.vocab * dtype_bytes(kLogitsDType) * 2.0, OpScope::kPerStep,
+                              1, kLogitsDType));
   }
   return out;
 }

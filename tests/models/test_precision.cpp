@@ -169,9 +169,10 @@ TEST_CASE("W8A8 runs the GEMMs at int8 but not attention, router, norms or sampl
   const StepCost p16 = calculator(small_moe(), hw).evaluate(big);
   const StepCost p8 = calculator(w8, hw).evaluate(big);
   REQUIRE(op_of(p16, op_names::kSharedExperts).compute_bound);
-  CHECK(op_of(p8, op_names::kSharedExperts).time.value() - hw.launch_overhead.value() ==
-        doctest::Approx((op_of(p16, op_names::kSharedExperts).time.value() -
-                         hw.launch_overhead.value()) / 2.0));
+  CHECK(
+      op_of(p8, op_names::kSharedExperts).time.value() - hw.launch_overhead.value() ==
+      doctest::Approx(
+          (op_of(p16, op_names::kSharedExperts).time.value() - hw.launch_overhead.value()) / 2.0));
 }
 
 TEST_CASE("dispatch fp8 versus bf16: H bytes plus the 512 B scales per token, combine unchanged") {
@@ -181,8 +182,7 @@ TEST_CASE("dispatch fp8 versus bf16: H bytes plus the 512 B scales per token, co
   ep2.dp = 2;
   ep2.ep = 2;
   const StepCost a = calculator(small_moe(), hardware(), ep2).evaluate(kBatch);
-  const StepCost b =
-      calculator(with({.dispatch = DType::kFp8}), hardware(), ep2).evaluate(kBatch);
+  const StepCost b = calculator(with({.dispatch = DType::kFp8}), hardware(), ep2).evaluate(kBatch);
   CHECK(changed_ops(a, b) == std::set<std::string>{op_names::kDispatch});
   const double pairs = a.expert_load.max_device_assignments;
   CHECK(op_of(a, op_names::kDispatch).op.message.value() == doctest::Approx(pairs * 1024.0));
@@ -190,8 +190,7 @@ TEST_CASE("dispatch fp8 versus bf16: H bytes plus the 512 B scales per token, co
   CHECK(op_of(b, op_names::kDispatch).op.dtype == DType::kFp8);
   CHECK(op_of(b, op_names::kCombine).op.dtype == DType::kBf16);
   // An 8-bit combine pays the same per-token scales.
-  const StepCost c =
-      calculator(with({.combine = DType::kInt8}), hardware(), ep2).evaluate(kBatch);
+  const StepCost c = calculator(with({.combine = DType::kInt8}), hardware(), ep2).evaluate(kBatch);
   CHECK(changed_ops(a, c) == std::set<std::string>{op_names::kCombine});
   CHECK(op_of(c, op_names::kCombine).op.message.value() == doctest::Approx(pairs * 768.0));
 }

@@ -81,9 +81,8 @@ TEST_CASE("precision: pools set their EP payload formats over the model's") {
     - {role: prefill, dispatch_dtype: fp8}
     - {role: decode, combine_dtype: int8}
 )");
-  const Scenario s = load_scenario_text(pools, "t.yaml", ".",
-                                        {"cluster.devices_per_node=2",
-                                         "model.precision.dispatch=int8"});
+  const Scenario s = load_scenario_text(
+      pools, "t.yaml", ".", {"cluster.devices_per_node=2", "model.precision.dispatch=int8"});
   CHECK(s.model.precision.dispatch == DType::kInt8);
   const ModelArch prefill = pool_model(s, s.deployment.pools[0]);
   const ModelArch decode = pool_model(s, s.deployment.pools[1]);
@@ -108,17 +107,18 @@ TEST_CASE("precision: bad names, misspelt keys and two spellings of one key") {
         "--set deployment.combine_dtype=bf15: error: deployment.combine_dtype: 'bf15' is not "
         "valid; did you mean 'bf16'? (valid: fp32, bf16, fp16, fp8, int8, int4)\n");
   std::string both = kBase;
-  both.replace(both.find("model: qwen1.5-moe-a2.7b"), std::string("model: qwen1.5-moe-a2.7b").size(),
-               "model: {preset: qwen1.5-moe-a2.7b, weight_dtype: int8, precision: {weights: int4}}");
+  both.replace(
+      both.find("model: qwen1.5-moe-a2.7b"), std::string("model: qwen1.5-moe-a2.7b").size(),
+      "model: {preset: qwen1.5-moe-a2.7b, weight_dtype: int8, precision: {weights: int4}}");
   CHECK(errors_of(both) ==
         "t.yaml:2:77: error: model.precision.weights: conflicts with model.weight_dtype; write "
         "one of them (weight_dtype is the older spelling of precision.weights)\n");
 }
 
 TEST_CASE("precision: the resolved scenario writes every format and loads back the same") {
-  const Scenario s = load_scenario_text(kBase, "t.yaml", ".",
-                                        {"model.precision={scheme: w8a8, kv_cache: fp8}",
-                                         "deployment.dispatch_dtype=fp8"});
+  const Scenario s = load_scenario_text(
+      kBase, "t.yaml", ".",
+      {"model.precision={scheme: w8a8, kv_cache: fp8}", "deployment.dispatch_dtype=fp8"});
   const std::string text = resolved_yaml(s);
   CHECK(text.find("precision:\n    weights: int8\n    activations: int8\n    embeddings: bf16\n"
                   "    kv_cache: fp8\n    attention: bf16\n    dispatch: bf16\n"
