@@ -10,6 +10,7 @@
 #include "models/acceptance_model.hpp"
 #include "models/collective_model.hpp"
 #include "models/comm_efficiency.hpp"
+#include "models/precision.hpp"
 #include "models/speculation_model.hpp"
 #include "scenarios/catalog.hpp"
 
@@ -21,9 +22,11 @@ constexpr const char* kHelp =
     "         [--tp N] [--dp N] [--ep N] [--devices-per-node N]\n"
     "         [--cost-model roofline|profiled] [--profile DIR (measured tables)]\n"
     "         [--routing NAME[:value|:key=value,...]]\n"
-    "         [--comm-efficiency constant|measured:PROFILE|curve:...] [--gamma G --alpha A\n"
+    "         [--comm-efficiency constant|measured:PROFILE|curve:...]\n"
+    "         [--precision SCHEME[,FIELD=DTYPE...] (as model.precision)] [--gamma G --alpha A\n"
     "         [--draft M | --spec-method mtp|eagle|ngram]] [--json]\n"
-    "Prices one step of B sequences with Q new tokens each over L tokens of context.\n";
+    "Prices one step of B sequences with Q new tokens each over L tokens of context; the dtype\n"
+    "column is each operator's compute (or payload) format (models/README.md, \"Precision\").\n";
 
 // "skewed:1.2" or "skewed:exponent=1.2,placement_seed=3" -> name + params (first param when
 // no key is given).
@@ -62,6 +65,45 @@ std::unique_ptr<I> plugin_from_cli(const Registry<I, A...>& reg, const std::stri
   return reg.create(text.substr(0, text.find(':')), params_from_cli(reg, text));
 }
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+// "w4a16,kv_cache=fp8": an optional scheme, then fields written over it (model.precision).
+PrecisionChoice precision_from_cli(const std::string& text) {
+  PrecisionChoice c;
+  std::vector<std::pair<std::string, DType>> fields;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    const auto eq = item.find('=');
+    if (eq == std::string::npos) {
+      const auto wa = parse_precision_scheme(item);
+      if (!wa) {
+        throw UsageError("--precision: unknown scheme '" + item + "' (valid: " +
+                         joined(precision_scheme_names()) + ")");
+      }
+      c.weights = wa->first;
+      c.activations = wa->second;
+      continue;
+    }
+    const std::string field = item.substr(0, eq), value = item.substr(eq + 1);
+    if (!precision_field(c, field)) {
+      throw UsageError("--precision: unknown field '" + field + "' (valid: " +
+                       joined(precision_field_names()) + ")");
+    }
+    const auto dt = parse_dtype(value);
+    if (!dt) {
+      throw UsageError("--precision: " + field + ": unknown dtype '" + value + "' (valid: " +
+                       joined(dtype_names()) + ")");
+    }
+    fields.emplace_back(field, *dt);
+  }
+  for (const auto& [field, dt] : fields) *precision_field(c, field) = dt;
+  return c;
+}
+
 std::string si(double v, const char* unit) {
   const char* prefixes[] = {"", "K", "M", "G", "T", "P"};
   int i = 0;
@@ -80,7 +122,7 @@ int cmd_cost(int argc, char** argv) {
   Args a(argc, argv, 2,
          {"model", "hardware", "tp", "dp", "ep", "devices-per-node", "batch", "q", "context",
           "cost-model", "profile", "routing", "gamma", "alpha", "draft", "spec-method",
-          "comm-efficiency"},
+          "comm-efficiency", "precision"},
          {"json", "help"});
   if (a.has("help")) {
     std::cout << kHelp;
@@ -89,7 +131,8 @@ int cmd_cost(int argc, char** argv) {
   for (const char* req : {"model", "hardware"}) {
     if (!a.has(req)) throw UsageError(std::string("missing --") + req + "\n" + kHelp);
   }
-  const ModelArch model = load_model_preset(*a.get("model"));
+  ModelArch model = load_model_preset(*a.get("model"));
+  if (auto p = a.get("precision")) model.precision = apply_precision(model.precision, precision_from_cli(*p));
   const Hardware hw = load_hardware_preset(*a.get("hardware"));
   Parallel par;
   // Ranges as in a scenario (deployment.tp/dp/ep, serving.max_num_seqs, max_model_len): the
@@ -163,10 +206,15 @@ int cmd_cost(int argc, char** argv) {
     j.field("max_device_activated_experts", step.expert_load.max_device_activated);
     j.field("mean_device_assignments", step.expert_load.mean_device_assignments);
     j.field("max_device_assignments", step.expert_load.max_device_assignments);
+    j.key("precision").begin_object();
+    for (const auto& [field, dt] : precision_entries(model.precision))
+      j.field(field, std::string(dtype_name(dt)));
+    j.end_object();
     j.key("ops").begin_array();
     for (const auto& p : step.ops) {
       j.begin_object();
       j.field("name", p.op.name);
+      j.field("dtype", std::string(dtype_name(p.op.dtype)));
       j.field("scope", p.op.scope == OpScope::kPerLayer ? "per_layer" : "per_step");
       j.field("repeat", p.op.repeat).field("time_s", p.time.value());
       j.field("total_s", p.total().value()).field("flops", p.op.flops.value());
@@ -194,21 +242,34 @@ int cmd_cost(int argc, char** argv) {
     std::cout << j.str();
     return 0;
   }
-  std::printf("%s on %s: tp %d dp %d ep %d | batch %lld, q %lld, context %lld | %s cost model\n\n",
+  std::printf("%s on %s: tp %d dp %d ep %d | batch %lld, q %lld, context %lld | %s cost model\n",
               model.name.c_str(), hw.name.c_str(), par.tp, par.dp, par.ep, batch, q, context,
               a.get_or("cost-model", "roofline").c_str());
-  std::printf("%-20s %-9s %6s %12s %12s %6s %11s %11s  %s\n", "op", "scope", "repeat", "time/occ",
-              "total", "share", "FLOPs", "bytes", "bound");
+  std::string formats;
+  for (const auto& [field, dt] : precision_entries(model.precision))
+    formats += (formats.empty() ? "" : ", ") + field + " " + std::string(dtype_name(dt));
+  std::printf("precision: %s\n\n", formats.c_str());
+  std::printf("%-20s %-5s %-9s %6s %12s %12s %6s %11s %11s  %s\n", "op", "dtype", "scope",
+              "repeat", "time/occ", "total", "share", "FLOPs", "bytes", "bound");
+  bool fallback_peak = false;
   for (const auto& p : step.ops) {
     const char* bound = p.op.collective != Collective::kNone ? "comm"
                         : p.compute_bound                    ? "compute"
                                                              : "memory";
-    std::printf("%-20s %-9s %6.0f %12s %12s %5.1f%% %11s %11s  %s\n", p.op.name,
-                p.op.scope == OpScope::kPerLayer ? "per_layer" : "per_step", p.op.repeat,
+    // Arithmetic in a dtype the device has no peak for runs at its bf16 peak.
+    const bool fallback = p.op.flops.value() > 0 && !hw.has_native(p.op.dtype);
+    fallback_peak = fallback_peak || fallback;
+    const std::string dtype = std::string(dtype_name(p.op.dtype)) + (fallback ? "*" : "");
+    std::printf("%-20s %-5s %-9s %6.0f %12s %12s %5.1f%% %11s %11s  %s\n", p.op.name,
+                dtype.c_str(), p.op.scope == OpScope::kPerLayer ? "per_layer" : "per_step",
+                p.op.repeat,
                 format_quantity(p.time.value(), Dimension::kTime).c_str(),
                 format_quantity(p.total().value(), Dimension::kTime).c_str(),
                 100.0 * (p.total() / step.total), si(p.op.flops.value(), "FLOP").c_str(),
                 si(p.op.bytes.value() + p.op.message.value(), "B").c_str(), bound);
+  }
+  if (fallback_peak) {
+    std::printf("* %s has no peak for this dtype: priced at its bf16 peak\n", hw.name.c_str());
   }
   std::printf("\nmean layer %s | step %s | %.1f tokens/s\n",
               format_quantity(per_layer, Dimension::kTime).c_str(),

@@ -7,16 +7,21 @@ namespace moesim {
 Bytes weights_per_device(const ModelArch& m, const Parallel& par, int extra_moe_layers) {
   const double tp = par.tp;
   const double moe_layers = m.moe_layers() + extra_moe_layers;
-  double elems = m.attention_params_per_layer() * (m.layers + extra_moe_layers) / tp;
-  elems += m.dense_ffn_params_per_layer() * m.dense_layers() / tp;
-  elems += m.embedding_params() / tp;
+  // Elements by stored format: linear layers at the weights' format, embeddings and LM head at
+  // theirs, router gates at 16 bits (step_ops.cpp reads them in the same formats).
+  double linear = m.attention_params_per_layer() * (m.layers + extra_moe_layers) / tp;
+  linear += m.dense_ffn_params_per_layer() * m.dense_layers() / tp;
+  double router = 0;
   if (m.is_moe()) {
-    elems += m.shared_expert_params() * moe_layers / tp;
-    elems += m.router_params() * moe_layers;
-    elems += m.expert_params() * (m.moe.experts + par.redundant_experts) * moe_layers /
-             par.devices();
+    linear += m.shared_expert_params() * moe_layers / tp;
+    linear += m.expert_params() * (m.moe.experts + par.redundant_experts) * moe_layers /
+              par.devices();
+    router = m.router_params() * moe_layers;
   }
-  return Bytes(elems * dtype_bytes(m.weight_dtype));
+  const double embeddings = m.embedding_params() / tp;
+  return Bytes(linear * weight_element_bytes(m.precision.weights) +
+               embeddings * weight_element_bytes(m.precision.embeddings) +
+               router * dtype_bytes(kStreamDType));
 }
 
 Bytes kv_bytes_per_token_per_device(const ModelArch& m, const Parallel& par) {

@@ -12,7 +12,7 @@ std::string_view attention_kind_name(AttentionKind k) {
 }
 
 Bytes ModelArch::kv_bytes_per_token_layer() const {
-  const double b = dtype_bytes(kv_dtype);
+  const double b = dtype_bytes(precision.kv_cache);
   if (attention == AttentionKind::kMla) {
     return Bytes(double(mla.kv_lora_rank + mla.qk_rope_head_dim) * b);
   }
@@ -65,6 +65,14 @@ double ModelArch::activated_params() const {
   const double moe_part =
       (expert_params() * moe.top_k + shared_expert_params() + router_params()) * moe_layers();
   return attn + dense + moe_part + embedding_params();
+}
+
+Bytes ModelArch::weight_bytes() const {
+  const double router = router_params() * moe_layers();
+  const double linear = total_params() - embedding_params() - router;
+  return Bytes(linear * weight_element_bytes(precision.weights) +
+               embedding_params() * weight_element_bytes(precision.embeddings) +
+               router * dtype_bytes(kStreamDType));
 }
 
 }  // namespace moesim

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "models/dtype.hpp"
+#include "models/precision.hpp"
 #include "models/units.hpp"
 
 namespace moesim {
@@ -45,8 +45,7 @@ struct ModelArch {
   MoeDims moe;
   int vocab = 0;
   bool tie_embeddings = false;
-  DType weight_dtype = DType::kBf16;
-  DType kv_dtype = DType::kBf16;
+  Precision precision;  // number format of every tensor (models/precision.hpp)
   int mtp_layers = 0;
 
   [[nodiscard]] bool is_moe() const { return moe.experts > 0; }
@@ -54,7 +53,8 @@ struct ModelArch {
   [[nodiscard]] int dense_layers() const { return layers - moe_layers(); }
 
   // KV-cache bytes one token occupies in one layer (all heads, unsharded):
-  // MHA/GQA 2 * kv_heads * head_dim * kv_bytes; MLA (kv_lora_rank + rope_dim) * kv_bytes.
+  // MHA/GQA 2 * kv_heads * head_dim * kv_bytes; MLA (kv_lora_rank + rope_dim) * kv_bytes, with
+  // kv_bytes from precision.kv_cache.
   [[nodiscard]] Bytes kv_bytes_per_token_layer() const;
   [[nodiscard]] Bytes kv_bytes_per_token() const { return kv_bytes_per_token_layer() * layers; }
 
@@ -67,7 +67,9 @@ struct ModelArch {
   [[nodiscard]] double embedding_params() const;  // input embedding + LM head
   [[nodiscard]] double total_params() const;
   [[nodiscard]] double activated_params() const;  // per token
-  [[nodiscard]] Bytes weight_bytes() const { return Bytes(total_params() * dtype_bytes(weight_dtype)); }
+  // Stored weight bytes: linear layers at precision.weights (scales included, see
+  // weight_element_bytes), embeddings and LM head at precision.embeddings, router gates at 16 bits.
+  [[nodiscard]] Bytes weight_bytes() const;
 };
 
 }  // namespace moesim

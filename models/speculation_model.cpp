@@ -8,7 +8,9 @@ Op rejection_sampling_op(const ModelArch& target, const BatchShape& decode, int 
   op.op_class = OpClass::kElementwise;
   op.scope = OpScope::kPerStep;
   // Target probabilities at gamma+1 positions and draft probabilities at gamma, fp32.
-  op.bytes = Bytes(double(decode.sequences) * (2.0 * gamma + 1.0) * target.vocab * 4.0 / tp);
+  op.dtype = kLogitsDType;
+  op.bytes = Bytes(double(decode.sequences) * (2.0 * gamma + 1.0) * target.vocab *
+                   dtype_bytes(kLogitsDType) / tp);
   op.m = op.bytes.value();
   return op;
 }

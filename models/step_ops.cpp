@@ -9,59 +9,100 @@
 namespace moesim {
 namespace {
 
-constexpr double kActBytes = 2.0;  // activations in bf16
+// Bytes of the residual stream (GEMM outputs, norms, residual adds, TP all-reduce payload).
+const double kStreamBytes = dtype_bytes(kStreamDType);
 
-// A GEMM of M tokens through a K x N weight (FLOPs 2MNK; bytes: weights, input and output).
-Op gemm(const char* name, double m, double n, double k, double w_bytes, DType dtype,
-        OpScope scope, double repeat) {
+// Formats of a family of GEMMs: stored bytes per weight, bytes per input activation, and the
+// compute dtype that selects the peak.
+struct Linear {
+  double w;
+  double a;
+  DType compute;
+};
+
+Linear linear_layers(const Precision& p) {
+  return {weight_element_bytes(p.weights), dtype_bytes(p.activations),
+          gemm_compute_dtype(p.weights, p.activations)};
+}
+
+// The LM head: weights at the embeddings' format, inputs as that format's default activations
+// (a 16-bit head takes the 16-bit stream; an 8-bit one quantised inputs).
+Linear lm_head_layer(const Precision& p) {
+  const DType a = default_activations(p.embeddings);
+  return {weight_element_bytes(p.embeddings), dtype_bytes(a), gemm_compute_dtype(p.embeddings, a)};
+}
+
+// The router gate stays at 16 bits whatever the scheme.
+const Linear kRouterLayer{dtype_bytes(kStreamDType), dtype_bytes(kStreamDType), kStreamDType};
+
+// A GEMM of M tokens through a K x N weight (FLOPs 2MNK; bytes: weights, input activations,
+// output in the stream format).
+Op gemm(const char* name, double m, double n, double k, const Linear& f, OpScope scope,
+        double repeat) {
   Op op;
   op.name = name;
   op.op_class = OpClass::kGemm;
   op.scope = scope;
   op.repeat = repeat;
   op.flops = Flops(2.0 * m * n * k);
-  op.bytes = Bytes(n * k * w_bytes + m * k * kActBytes + m * n * kActBytes);
-  op.dtype = dtype;
+  op.bytes = Bytes(n * k * f.w + m * k * f.a + m * n * kStreamBytes);
+  op.dtype = f.compute;
   op.m = m;
   op.n = n;
   op.k = k;
   return op;
 }
 
-Op comm(const char* name, Collective c, double message, int group, double repeat) {
+Op comm(const char* name, Collective c, double message, int group, double repeat, DType dtype) {
   Op op = collective_op(c, Bytes(message), group);
   op.name = name;
   op.repeat = repeat;
+  op.dtype = dtype;
   return op;
 }
 
-Op elementwise(const char* name, double bytes, OpScope scope, double repeat) {
+Op elementwise(const char* name, double bytes, OpScope scope, double repeat, DType dtype) {
   Op op;
   op.name = name;
   op.op_class = OpClass::kElementwise;
   op.scope = scope;
   op.repeat = repeat;
   op.bytes = Bytes(bytes);
+  op.dtype = dtype;
   op.m = bytes;
   return op;
+}
+
+// Bytes of a gated (3 matrices) or plain (2) FFN's activations for `tokens` tokens: the hidden
+// input (activation format) and output (stream), and the intermediate passed to the down
+// projection (activation format) once per matrix after the first.
+double ffn_activation_bytes(const ModelArch& m, const Linear& f, double tokens, double inter) {
+  const double mats = m.ffn_gated ? 3.0 : 2.0;
+  return tokens * m.hidden * (f.a + kStreamBytes) + tokens * inter * f.a * (mats - 1.0);
 }
 
 // Gated (3 matrices) or plain (2) FFN of M tokens, intermediate `inter` on this device.
 Op ffn(const char* name, const ModelArch& m, double tokens, double inter, double repeat) {
   const double mats = m.ffn_gated ? 3.0 : 2.0;
-  const double w = dtype_bytes(m.weight_dtype);
+  const Linear f = linear_layers(m.precision);
   Op op;
   op.name = name;
   op.op_class = OpClass::kGemm;
   op.repeat = repeat;
   op.flops = Flops(2.0 * mats * m.hidden * inter * tokens);
-  op.bytes = Bytes(mats * m.hidden * inter * w + tokens * m.hidden * kActBytes * 2.0 +
-                   tokens * inter * kActBytes * (mats - 1.0));
-  op.dtype = m.weight_dtype;
+  op.bytes = Bytes(mats * m.hidden * inter * f.w + ffn_activation_bytes(m, f, tokens, inter));
+  op.dtype = f.compute;
   op.m = tokens;
   op.n = inter;
   op.k = m.hidden;
   return op;
+}
+
+// Bytes per token of an EP payload in `dtype`: H elements, plus the per-token scales of 8-bit
+// formats.
+double ep_bytes_per_token(const ModelArch& m, const Parallel& par, DType dtype) {
+  const double b = dtype_bytes(dtype);
+  return m.hidden * b + (b <= 1.0 ? par.dispatch_overhead_per_token.value() : 0.0);
 }
 
 void check_layout(const ModelArch& m, const Parallel& par) {
@@ -89,33 +130,32 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
   const double g = par.dp;  // tokens and sequences split evenly over attention DP groups
   const double t = double(b.tokens) / g;
   const double heads = double(m.heads) / par.tp;
-  const double w = dtype_bytes(m.weight_dtype);
+  const Linear f = linear_layers(m.precision);
   const double layers = m.layers;
-  const DType dt = m.weight_dtype;
-  const double kv_bytes = m.kv_bytes_per_token_layer().value();
+  const double kv_bytes = m.kv_bytes_per_token_layer().value();  // precision.kv_cache
+  const double att_bytes = dtype_bytes(m.precision.attention);   // queries and outputs
 
   if (m.attention == AttentionKind::kMla) {
     const auto& a = m.mla;
     const double qk = a.qk_nope_head_dim + a.qk_rope_head_dim;
     // Queries: optional low-rank compression, then per-head up-projection (sharded over TP).
     Op q = a.q_lora_rank > 0
-               ? gemm(op_names::kQProj, t, a.q_lora_rank + heads * qk, m.hidden, w, dt,
+               ? gemm(op_names::kQProj, t, a.q_lora_rank + heads * qk, m.hidden, f,
                       OpScope::kPerLayer, layers)
-               : gemm(op_names::kQProj, t, heads * qk, m.hidden, w, dt, OpScope::kPerLayer,
-                      layers);
+               : gemm(op_names::kQProj, t, heads * qk, m.hidden, f, OpScope::kPerLayer, layers);
     if (a.q_lora_rank > 0) {  // two GEMMs: H -> q_lora (full), q_lora -> heads*qk (sharded)
       q.flops = Flops(2.0 * t * (double(m.hidden) * a.q_lora_rank + a.q_lora_rank * heads * qk));
-      q.bytes = Bytes((double(m.hidden) * a.q_lora_rank + a.q_lora_rank * heads * qk) * w +
-                      t * (m.hidden + a.q_lora_rank + heads * qk) * kActBytes);
+      q.bytes = Bytes((double(m.hidden) * a.q_lora_rank + a.q_lora_rank * heads * qk) * f.w +
+                      t * ((double(m.hidden) + a.q_lora_rank) * f.a + heads * qk * kStreamBytes));
     }
     ops.push_back(q);
     // KV: compress to the latent (replicated), plus the absorbed per-head up-projections
     // (W_UK into the query for decode, W_UV onto the output), whose weights are read once.
     const double latent = a.kv_lora_rank + a.qk_rope_head_dim;
     const double absorbed = heads * a.kv_lora_rank * (a.qk_nope_head_dim + a.v_head_dim);
-    Op kv = gemm(op_names::kKvProj, t, latent, m.hidden, w, dt, OpScope::kPerLayer, layers);
+    Op kv = gemm(op_names::kKvProj, t, latent, m.hidden, f, OpScope::kPerLayer, layers);
     kv.flops = kv.flops + Flops(2.0 * t * absorbed);
-    kv.bytes = kv.bytes + Bytes(absorbed * w);
+    kv.bytes = kv.bytes + Bytes(absorbed * f.w);
     ops.push_back(kv);
     // Core: decode in the absorbed latent form (scores over kv_lora+rope, values over kv_lora);
     // prefill in the expanded form (scores over nope+rope, values over v_head_dim).
@@ -123,40 +163,40 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
     core.name = op_names::kAttnCore;
     core.op_class = OpClass::kAttention;
     core.repeat = layers;
-    core.dtype = dt;
+    core.dtype = m.precision.attention;
     const double decode_flops = 2.0 * heads * (latent + a.kv_lora_rank) * b.decode_pairs / g;
     const double prefill_flops = 2.0 * heads * (qk + a.v_head_dim) * b.prefill_pairs / g;
     core.flops = Flops(decode_flops + prefill_flops);
-    core.bytes = Bytes(b.kv_read_tokens / g * kv_bytes + t * heads * (latent + a.kv_lora_rank) *
-                                                             kActBytes);
+    core.bytes =
+        Bytes(b.kv_read_tokens / g * kv_bytes + t * heads * (latent + a.kv_lora_rank) * att_bytes);
     core.m = t;
     core.n = b.kv_read_tokens / g;
     core.units = std::max(1.0, double(b.sequences) / g);  // one latent head per sequence
     ops.push_back(core);
-    ops.push_back(gemm(op_names::kOutProj, t, m.hidden, heads * a.v_head_dim, w, dt,
-                       OpScope::kPerLayer, layers));
+    ops.push_back(
+        gemm(op_names::kOutProj, t, m.hidden, heads * a.v_head_dim, f, OpScope::kPerLayer, layers));
   } else {
     const double kv_heads_local = std::max(1.0, double(m.kv_heads) / par.tp);
-    ops.push_back(gemm(op_names::kQkvProj, t, (heads + 2.0 * kv_heads_local) * m.head_dim,
-                       m.hidden, w, dt, OpScope::kPerLayer, layers));
+    ops.push_back(gemm(op_names::kQkvProj, t, (heads + 2.0 * kv_heads_local) * m.head_dim, m.hidden,
+                       f, OpScope::kPerLayer, layers));
     Op core;
     core.name = op_names::kAttnCore;
     core.op_class = OpClass::kAttention;
     core.repeat = layers;
-    core.dtype = dt;
+    core.dtype = m.precision.attention;
     core.flops = Flops(4.0 * heads * m.head_dim * (b.decode_pairs + b.prefill_pairs) / g);
     core.bytes = Bytes(b.kv_read_tokens / g * kv_bytes * (kv_heads_local / m.kv_heads) +
-                       2.0 * t * heads * m.head_dim * kActBytes);
+                       2.0 * t * heads * m.head_dim * att_bytes);
     core.m = t;
     core.n = b.kv_read_tokens / g;
     core.units = std::max(1.0, double(b.sequences) / g) * kv_heads_local;
     ops.push_back(core);
-    ops.push_back(gemm(op_names::kOutProj, t, m.hidden, heads * m.head_dim, w, dt,
-                       OpScope::kPerLayer, layers));
+    ops.push_back(
+        gemm(op_names::kOutProj, t, m.hidden, heads * m.head_dim, f, OpScope::kPerLayer, layers));
   }
   if (par.tp > 1) {
-    ops.push_back(comm(op_names::kTpAttn, Collective::kAllReduce, t * m.hidden * kActBytes,
-                       par.tp, layers));
+    ops.push_back(comm(op_names::kTpAttn, Collective::kAllReduce, t * m.hidden * kStreamBytes,
+                       par.tp, layers, kStreamDType));
   }
 }
 
@@ -164,9 +204,9 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
                    const RoutingModel& routing, std::vector<Op>& ops) {
   const double layers = m.moe_layers();
   const double t = double(b.tokens) / par.dp;
-  const double w = dtype_bytes(m.weight_dtype);
+  const Linear f = linear_layers(m.precision);
   // Router: gate GEMM (hidden x experts) on every device for its group's tokens.
-  ops.push_back(gemm(op_names::kRouter, t, m.moe.experts, m.hidden, kActBytes, DType::kBf16,
+  ops.push_back(gemm(op_names::kRouter, t, m.moe.experts, m.hidden, kRouterLayer,
                      OpScope::kPerLayer, layers));
   if (m.moe.shared_experts > 0) {
     ops.push_back(ffn(op_names::kSharedExperts, m, t,
@@ -184,11 +224,10 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
   ex.name = op_names::kRoutedExperts;
   ex.op_class = OpClass::kGroupedGemm;
   ex.repeat = layers;
-  ex.dtype = m.weight_dtype;
+  ex.dtype = f.compute;
   ex.flops = Flops(2.0 * mats * m.hidden * inter * load.max_device_assignments);
-  ex.bytes = Bytes(load.max_device_activated * mats * m.hidden * inter * w +
-                   load.max_device_assignments * m.hidden * kActBytes * 2.0 +
-                   load.max_device_assignments * inter * kActBytes * (mats - 1.0));
+  ex.bytes = Bytes(load.max_device_activated * mats * m.hidden * inter * f.w +
+                   ffn_activation_bytes(m, f, load.max_device_assignments, inter));
   ex.m = load.max_device_assignments;
   ex.n = load.max_device_activated;
   ex.k = inter;
@@ -196,17 +235,17 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
   if (par.ep > 1) {
     // Received by the busiest rank: its token-expert pairs, minus the share that was local.
     const double remote = 1.0 - 1.0 / par.ep;
-    const bool eight_bit = dtype_bytes(par.dispatch_dtype) <= 1.0;
-    const double per_token = m.hidden * dtype_bytes(par.dispatch_dtype) +
-                             (eight_bit ? par.dispatch_overhead_per_token.value() : 0.0);
     const double pairs = load.max_device_assignments;
-    ops.push_back(comm(op_names::kDispatch, Collective::kAllToAll, pairs * per_token * remote,
-                       par.devices(), layers));
+    const Precision& p = m.precision;
+    ops.push_back(comm(op_names::kDispatch, Collective::kAllToAll,
+                       pairs * ep_bytes_per_token(m, par, p.dispatch) * remote, par.devices(),
+                       layers, p.dispatch));
     ops.push_back(comm(op_names::kCombine, Collective::kAllToAll,
-                       pairs * m.hidden * kActBytes * remote, par.devices(), layers));
+                       pairs * ep_bytes_per_token(m, par, p.combine) * remote, par.devices(),
+                       layers, p.combine));
   } else if (par.tp > 1) {
-    ops.push_back(comm(op_names::kTpMoe, Collective::kAllReduce, t * m.hidden * kActBytes,
-                       par.tp, layers));
+    ops.push_back(comm(op_names::kTpMoe, Collective::kAllReduce, t * m.hidden * kStreamBytes,
+                       par.tp, layers, kStreamDType));
   }
   return load;
 }
@@ -219,16 +258,18 @@ ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const Batc
   ForwardOps out;
   auto& ops = out.ops;
   const double t = double(b.tokens) / par.dp;
-  const double w = dtype_bytes(m.weight_dtype);
-  ops.push_back(elementwise(op_names::kEmbedding, t * m.hidden * (w + kActBytes),
-                            OpScope::kPerStep, 1));
+  const Precision& p = m.precision;
+  // Embedding lookup: one table row per token in, one stream vector out.
+  ops.push_back(elementwise(op_names::kEmbedding,
+                            t * m.hidden * (weight_element_bytes(p.embeddings) + kStreamBytes),
+                            OpScope::kPerStep, 1, p.embeddings));
   add_attention(m, par, b, ops);
   if (m.dense_layers() > 0) {
-    ops.push_back(ffn(op_names::kDenseFfn, m, t, double(m.ffn_intermediate) / par.tp,
-                      m.dense_layers()));
+    ops.push_back(
+        ffn(op_names::kDenseFfn, m, t, double(m.ffn_intermediate) / par.tp, m.dense_layers()));
     if (par.tp > 1) {
-      ops.push_back(comm(op_names::kTpFfn, Collective::kAllReduce, t * m.hidden * kActBytes,
-                         par.tp, m.dense_layers()));
+      ops.push_back(comm(op_names::kTpFfn, Collective::kAllReduce, t * m.hidden * kStreamBytes,
+                         par.tp, m.dense_layers(), kStreamDType));
     }
   }
   if (m.is_moe()) {
@@ -236,15 +277,16 @@ ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const Batc
     out.expert_load = add_moe(m, par, b, *routing, ops);
   }
   // Two RMSNorms and two residual adds per layer: ~6 activation reads/writes of H per token.
-  ops.push_back(elementwise(op_names::kNorms, 6.0 * t * m.hidden * kActBytes, OpScope::kPerLayer,
-                            m.layers));
+  ops.push_back(elementwise(op_names::kNorms, 6.0 * t * m.hidden * kStreamBytes, OpScope::kPerLayer,
+                            m.layers, kStreamDType));
   const double logits = double(b.logit_tokens) / par.dp;
   if (logits > 0) {
-    ops.push_back(gemm(op_names::kLmHead, logits, double(m.vocab) / par.tp, m.hidden, w,
-                       m.weight_dtype, OpScope::kPerStep, 1));
+    ops.push_back(gemm(op_names::kLmHead, logits, double(m.vocab) / par.tp, m.hidden,
+                       lm_head_layer(p), OpScope::kPerStep, 1));
     // Softmax / top-p over fp32 logits: read and write once.
-    ops.push_back(elementwise(op_names::kSampling, logits * m.vocab * 4.0 * 2.0,
-                              OpScope::kPerStep, 1));
+    ops.push_back(elementwise(op_names::kSampling,
+                              logits * m.vocab * dtype_bytes(kLogitsDType) * 2.0, OpScope::kPerStep,
+                              1, kLogitsDType));
   }
   return out;
 }

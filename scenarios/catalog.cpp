@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "models/comm_efficiency.hpp"
+#include "models/precision.hpp"
 #include "scenarios/embedded_files.hpp"
 
 namespace moesim {
@@ -108,6 +109,49 @@ const char* catalog_text(const std::string& path) {
   return "";
 }
 
+namespace {
+
+// A dtype key that is optional in every layer of a model description.
+void optional_dtype(MapReader& r, const char* key, std::optional<DType>& out) {
+  DType d{};
+  if (r.dtype(key, d, Req::kOptional)) out = d;
+}
+
+// The precision keys of one layer (preset or overrides): the older `weight_dtype` and `kv_dtype`
+// and the `precision` map (a scheme, then fields over it), applied over the layer below.
+void read_precision(MapReader& r, ModelArch& m) {
+  PrecisionChoice c;
+  optional_dtype(r, "weight_dtype", c.weights);
+  optional_dtype(r, "kv_dtype", c.kv_cache);
+  auto p = r.map("precision", Req::kOptional);
+  if (!p) {
+    m.precision = apply_precision(m.precision, c);
+    return;
+  }
+  const auto conflict = [&](const char* key, const char* legacy) {
+    p->error(key, std::string("conflicts with ") + r.child_path(legacy) + "; write one of them (" +
+                      legacy + " is the older spelling of precision." +
+                      (std::string(legacy) == "kv_dtype" ? "kv_cache" : "weights") + ")");
+  };
+  const bool legacy_weights = c.weights.has_value();
+  const bool legacy_kv = c.kv_cache.has_value();
+  std::string scheme;
+  if (p->choice("scheme", scheme, precision_scheme_names(), Req::kOptional)) {
+    if (legacy_weights) conflict("scheme", "weight_dtype");
+    const auto wa = *parse_precision_scheme(scheme);
+    c.weights = wa.first;
+    c.activations = wa.second;
+  }
+  if (p->has("weights") && legacy_weights) conflict("weights", "weight_dtype");
+  if (p->has("kv_cache") && legacy_kv) conflict("kv_cache", "kv_dtype");
+  for (const auto& field : precision_field_names())
+    optional_dtype(*p, field.c_str(), *precision_field(c, field));
+  p->finish();
+  m.precision = apply_precision(m.precision, c);
+}
+
+}  // namespace
+
 void read_model_fields(MapReader& r, ModelArch& m, Req req) {
   const Req opt = Req::kOptional;
   r.text("name", m.name, req);
@@ -156,8 +200,7 @@ void read_model_fields(MapReader& r, ModelArch& m, Req req) {
   }
   r.integer("vocab", m.vocab, req, 1, 1 << 24);
   r.boolean("tie_embeddings", m.tie_embeddings, opt);
-  r.dtype("weight_dtype", m.weight_dtype, req);
-  r.dtype("kv_dtype", m.kv_dtype, req);
+  read_precision(r, m);
   r.integer("mtp_layers", m.mtp_layers, opt, 0, 16);
   if (m.heads > 0 && m.kv_heads > 0 && m.heads % m.kv_heads != 0)
     r.error("kv_heads", "heads must be a multiple of kv_heads");

@@ -129,7 +129,11 @@ void read_pool(MapReader& r, PoolConfig& p, bool with_role, int per_node) {
   r.integer("ep", p.parallel.ep, Req::kOptional, 1, 1 << 16);
   r.integer("redundant_experts", p.parallel.redundant_experts, Req::kOptional, 0, 1 << 16);
   r.boolean("two_batch_overlap", p.parallel.two_batch_overlap, Req::kOptional);
-  r.dtype("dispatch_dtype", p.parallel.dispatch_dtype, Req::kOptional);
+  for (auto [key, out] : {std::pair{"dispatch_dtype", &p.dispatch_dtype},
+                          std::pair{"combine_dtype", &p.combine_dtype}}) {
+    DType d{};
+    if (r.dtype(key, d, Req::kOptional)) *out = d;
+  }
   r.quantity("dispatch_overhead_per_token", p.parallel.dispatch_overhead_per_token,
              Dimension::kBytes, Req::kOptional);
   read_devices(r, p, per_node);
@@ -147,7 +151,7 @@ void read_deployment(MapReader& root, Scenario& s) {
   }
   const YAML::Node pools = r->raw("pools");
   for (const char* k : {"role", "replicas", "tp", "dp", "ep", "redundant_experts", "two_batch_overlap",
-                        "dispatch_dtype",
+                        "dispatch_dtype", "combine_dtype",
                         "dispatch_overhead_per_token", "devices"}) {
     if (r->has(k)) {
       (void)r->raw(k);

@@ -62,8 +62,10 @@ void model(YAML::Emitter& e, const ModelArch& m) {
   }
   e << YAML::Key << "vocab" << YAML::Value << m.vocab;
   e << YAML::Key << "tie_embeddings" << YAML::Value << m.tie_embeddings;
-  e << YAML::Key << "weight_dtype" << YAML::Value << std::string(dtype_name(m.weight_dtype));
-  e << YAML::Key << "kv_dtype" << YAML::Value << std::string(dtype_name(m.kv_dtype));
+  e << YAML::Key << "precision" << YAML::Value << YAML::BeginMap;
+  for (const auto& [key, dt] : precision_entries(m.precision))
+    e << YAML::Key << key << YAML::Value << std::string(dtype_name(dt));
+  e << YAML::EndMap;
   e << YAML::Key << "mtp_layers" << YAML::Value << m.mtp_layers;
   e << YAML::EndMap;
 }
@@ -160,8 +162,11 @@ std::string resolved_yaml(const Scenario& s) {
     e << YAML::Key << "ep" << YAML::Value << p.parallel.ep;
     e << YAML::Key << "redundant_experts" << YAML::Value << p.parallel.redundant_experts;
     e << YAML::Key << "two_batch_overlap" << YAML::Value << p.parallel.two_batch_overlap;
-    e << YAML::Key << "dispatch_dtype" << YAML::Value
-      << std::string(dtype_name(p.parallel.dispatch_dtype));
+    // Written only when the pool sets them; otherwise the model's precision holds them.
+    if (p.dispatch_dtype)
+      e << YAML::Key << "dispatch_dtype" << YAML::Value << std::string(dtype_name(*p.dispatch_dtype));
+    if (p.combine_dtype)
+      e << YAML::Key << "combine_dtype" << YAML::Value << std::string(dtype_name(*p.combine_dtype));
     e << YAML::Key << "dispatch_overhead_per_token" << YAML::Value
       << q(p.parallel.dispatch_overhead_per_token.value(), Dimension::kBytes);
     if (!p.devices.empty()) {

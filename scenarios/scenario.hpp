@@ -38,6 +38,9 @@ struct PoolConfig {
   std::string role = "colocated";  // colocated | prefill | decode
   int replicas = 1;                // identical data-parallel instances
   Parallel parallel;
+  // EP payload formats of this pool's instances when the pool sets them (deployment.dispatch_dtype,
+  // deployment.combine_dtype); otherwise the model's precision.dispatch and precision.combine.
+  std::optional<DType> dispatch_dtype, combine_dtype;
   // Explicit placement: replicas x tp x dp global device indices, replica by replica, in rank
   // order; empty = the default contiguous placement.
   std::vector<int> devices;

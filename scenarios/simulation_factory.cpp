@@ -31,6 +31,13 @@ InstanceRole role_of(const std::string& r) {
 
 }  // namespace
 
+ModelArch pool_model(const Scenario& s, const PoolConfig& pool) {
+  ModelArch m = s.model;
+  if (pool.dispatch_dtype) m.precision.dispatch = *pool.dispatch_dtype;
+  if (pool.combine_dtype) m.precision.combine = *pool.combine_dtype;
+  return m;
+}
+
 std::shared_ptr<const ClusterGraph> make_cluster_graph(const Scenario& s) {
   if (s.cluster.topology_spec) {
     return std::make_shared<ClusterGraph>(build_topology(*s.cluster.topology_spec));
@@ -73,7 +80,8 @@ std::vector<PlacedInstance> place_instances(const Scenario& s) {
 std::shared_ptr<const StepCostCalculator> make_target_calculator(const Scenario& s) {
   const auto graph = make_cluster_graph(s);
   const auto placed = place_instances(s);
-  return make_calculator(s, s.model, s.deployment.pools.front().parallel,
+  const PoolConfig& pool = s.deployment.pools.front();
+  return make_calculator(s, pool_model(s, pool), pool.parallel,
                          std::make_shared<GraphCollectiveModel>(
                              graph, placed.front().devices,
                              make_communication_efficiency(s.hardware)));
@@ -119,7 +127,7 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
     const PoolConfig& pool = s.deployment.pools[pi.pool];
     InstanceSetup is;
     is.role = role_of(pool.role);
-    is.target = make_calculator(s, s.model, pool.parallel,
+    is.target = make_calculator(s, pool_model(s, pool), pool.parallel,
                                 std::make_shared<GraphCollectiveModel>(graph, pi.devices, eta));
     is.kv_capacity_blocks = kv_capacity_blocks(s, pool.parallel);
     is.devices = pi.devices;

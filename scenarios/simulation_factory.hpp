@@ -19,6 +19,10 @@ struct PlacedInstance {
 };
 [[nodiscard]] std::vector<PlacedInstance> place_instances(const Scenario& s);
 
+// The model as one pool's instances run it: the scenario's model with the pool's EP payload
+// formats (deployment.dispatch_dtype / combine_dtype) written over its precision.
+[[nodiscard]] ModelArch pool_model(const Scenario& s, const PoolConfig& pool);
+
 // Cost calculator of the first instance (its collectives priced over the cluster graph).
 [[nodiscard]] std::shared_ptr<const StepCostCalculator> make_target_calculator(const Scenario& s);
 

@@ -54,7 +54,7 @@ workload:
         dir + "/bad.yaml:4:3: error: model.hiden: unknown key; did you mean 'hidden'? (valid keys: "
               "preset, name, description, layers, hidden, heads, kv_heads, head_dim, attention, "
               "mla, ffn_intermediate, ffn_gated, moe, vocab, tie_embeddings, weight_dtype, "
-              "kv_dtype, mtp_layers)\n" +
+              "kv_dtype, precision, mtp_layers)\n" +
             dir + "/bad.yaml:7:21: error: hardware.memory_bandwidth: missing unit: expected a "
                   "bandwidth such as '3.35TB/s' or '400Gb/s', got '3.35'\n2 error(s)\n");
   const auto missing = run_moesim("validate " + dir + "/absent.yaml");
@@ -77,6 +77,39 @@ TEST_CASE("cost --json lists operators with stable names") {
                           "\"scope\": \"per_step\"", "\"bound\": \"memory\""}) {
     CHECK_MESSAGE(r.output.find(key) != std::string::npos, key);
   }
+}
+
+TEST_CASE("cost prints the dtype of every operator") {
+  // DeepSeek-V3's FP8 weights: W8A8 fp8 GEMMs; attention, router, norms and LM head are not fp8.
+  auto r = run_moesim("cost --model deepseek-v3 --hardware h800 --batch 4 --context 1024 --json");
+  REQUIRE(r.status == 0);
+  const auto dtype_of = [](const std::string& out, const std::string& op) {
+    std::smatch m;
+    const std::regex re("\"name\": \"" + op + "\",\\s*\"dtype\": \"([a-z0-9]+)\"");
+    return std::regex_search(out, m, re) ? m[1].str() : std::string("?");
+  };
+  CHECK(dtype_of(r.output, "attn_q_proj") == "fp8");
+  CHECK(dtype_of(r.output, "routed_experts") == "fp8");
+  CHECK(dtype_of(r.output, "attn_core") == "bf16");
+  CHECK(dtype_of(r.output, "moe_router") == "bf16");
+  CHECK(dtype_of(r.output, "lm_head") == "bf16");
+  CHECK(dtype_of(r.output, "norms_residual") == "bf16");
+  CHECK(dtype_of(r.output, "sampling") == "fp32");
+  // --precision as model.precision: 16-bit activations turn the GEMMs to bf16 arithmetic.
+  r = run_moesim("cost --model deepseek-v3 --hardware h800 --precision activations=bf16,"
+                 "kv_cache=fp8 --json");
+  REQUIRE(r.status == 0);
+  CHECK(dtype_of(r.output, "routed_experts") == "bf16");
+  CHECK(r.output.find("\"kv_cache\": \"fp8\"") != std::string::npos);
+  // Text: a dtype column, and fp8 on a device without an fp8 peak is marked.
+  r = run_moesim("cost --model deepseek-v3 --hardware ascend-910b --batch 4");
+  REQUIRE(r.status == 0);
+  CHECK(r.output.find("precision: weights fp8, activations fp8, embeddings bf16, kv_cache bf16, "
+                      "attention bf16, dispatch bf16, combine bf16\n") != std::string::npos);
+  CHECK(std::regex_search(r.output, std::regex("\nrouted_experts +fp8\\* ")));
+  CHECK(std::regex_search(r.output, std::regex("\nattn_core +bf16 ")));
+  CHECK(r.output.find("* ascend-910b has no peak for this dtype: priced at its bf16 peak\n") !=
+        std::string::npos);
 }
 
 // MoESD (arXiv 2505.19645): for a sparse MoE, verifying gamma+1 tokens is expensive at batch 1

@@ -61,6 +61,15 @@ TEST_CASE("cli: no command, and the option syntax every command shares") {
              "moesim cost: option '--tp' expects an integer, got 'two'\n");
   fails_with("cost --model llama-3-8b --hardware h100-sxm --gamma 2 --draft qwen2-0.5b --alpha x",
              "moesim cost: option '--alpha' expects a number, got 'x'\n");
+  fails_with("cost --model llama-3-8b --hardware h100-sxm --precision w4a8",
+             "moesim cost: --precision: unknown scheme 'w4a8' (valid: bf16, fp16, fp8, w8a8, "
+             "w8a16, w4a16)\n");
+  fails_with("cost --model llama-3-8b --hardware h100-sxm --precision kv=int8",
+             "moesim cost: --precision: unknown field 'kv' (valid: weights, activations, "
+             "embeddings, kv_cache, attention, dispatch, combine)\n");
+  fails_with("cost --model llama-3-8b --hardware h100-sxm --precision kv_cache=int9",
+             "moesim cost: --precision: kv_cache: unknown dtype 'int9' (valid: fp32, bf16, fp16, "
+             "fp8, int8, int4)\n");
 }
 
 TEST_CASE("cli: run and validate usage") {

@@ -113,7 +113,7 @@ TEST_CASE("KV bytes per token per layer: MLA versus GQA") {
   mla.layers = 61;
   mla.mla.kv_lora_rank = 512;
   mla.mla.qk_rope_head_dim = 64;
-  mla.kv_dtype = DType::kBf16;
+  mla.precision.kv_cache = DType::kBf16;
   CHECK(mla.kv_bytes_per_token_layer().value() == 1152.0);
   CHECK(mla.kv_bytes_per_token().value() == 1152.0 * 61);  // 70272 B per token
   // Llama-3-70B-like GQA: 2 (K and V) * 8 kv heads * 128 head_dim * 2 B = 4096 B.
@@ -122,13 +122,13 @@ TEST_CASE("KV bytes per token per layer: MLA versus GQA") {
   gqa.layers = 80;
   gqa.kv_heads = 8;
   gqa.head_dim = 128;
-  gqa.kv_dtype = DType::kBf16;
+  gqa.precision.kv_cache = DType::kBf16;
   CHECK(gqa.kv_bytes_per_token_layer().value() == 4096.0);
   // Per layer, GQA stores 4096 / 1152 = 3.556x what MLA stores.
   CHECK(gqa.kv_bytes_per_token_layer() / mla.kv_bytes_per_token_layer() ==
         doctest::Approx(32.0 / 9.0));
   // An fp8 KV cache halves both.
-  gqa.kv_dtype = DType::kFp8;
+  gqa.precision.kv_cache = DType::kFp8;
   CHECK(gqa.kv_bytes_per_token_layer().value() == 2048.0);
 }
 
