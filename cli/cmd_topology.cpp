@@ -23,6 +23,20 @@ int device_by_name(const ClusterGraph& g, const std::string& name) {
   return g.vertex(*v).device;
 }
 
+// The scenario's eta and overhead for one call, priced as the flows run it: ring (direct for
+// all-to-all) over the links' own latency. The link_class model may plan another algorithm and
+// step latency for the run; calibration checks routes and contention, not that choice.
+class RingPricing final : public CommunicationEfficiency {
+ public:
+  RingPricing(double eta, Seconds overhead) : eta_(eta), overhead_(overhead) {}
+  [[nodiscard]] double efficiency(Collective, Bytes) const override { return eta_; }
+  [[nodiscard]] Seconds overhead(Collective) const override { return overhead_; }
+
+ private:
+  double eta_;
+  Seconds overhead_;
+};
+
 }  // namespace
 
 // moesim topology calibrate SCENARIO [--collective C] [--group N] [--bytes S]: one collective
@@ -44,12 +58,14 @@ int calibrate(const Args& a, const Scenario& s, const ClusterGraph& g) {
   const Op op = collective_op(c, Bytes(*bytes.value), n);
   // The scenario's communication efficiency: eta at this message size and the per-call overhead
   // enter both sides the same way, so the comparison checks routes and contention only.
-  const auto efficiency = make_communication_efficiency(s.hardware);
-  const double eta = efficiency->efficiency(c, op.message);
-  const double overhead = efficiency->overhead(c).value();
+  const std::shared_ptr<const ClusterGraph> graph(&g, [](const ClusterGraph*) {});
+  const bool crosses = GraphCollectiveModel(graph, devices, 1.0).shape(c, n).crosses_domain;
+  const CallPlan plan =
+      make_communication_efficiency(s.hardware)->plan({c, op.message, n, crosses});
+  const double eta = plan.eta;
+  const double overhead = plan.overhead.value();
   const double closed =
-      GraphCollectiveModel(std::shared_ptr<const ClusterGraph>(&g, [](const ClusterGraph*) {}),
-                           devices, efficiency)
+      GraphCollectiveModel(graph, devices, std::make_shared<RingPricing>(eta, plan.overhead))
           .time(op)
           .value();
   // The same links at bandwidth x efficiency, routes for every pair of the group.

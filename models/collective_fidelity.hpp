@@ -2,6 +2,8 @@
 // (`moesim fidelity --collectives DIR`): absolute relative error |model - measured| / measured,
 // median and p90, per collective (table op) and message-size band, of
 //  (a) LinkCollectiveModel with the constant efficiency of the hardware preset,
+//  (a') the `link_class` model of the preset (the default for presets), library figures only
+//      (no custom all-reduce: the tables time NCCL calls),
 //  (b) the measured curve (models/comm_efficiency_fit.hpp), leave-one-size-out: for each
 //      distinct `bytes` value of the table, the rows of that size (every op and group) are held
 //      out, the overheads and curves are fitted on the other sizes and the held-out rows priced
@@ -25,7 +27,7 @@ namespace moesim {
 struct CollectiveFidelityRow {
   std::string op;    // table op, or "all"
   std::string band;  // collective_size_band, or "all"
-  ErrorStats constant, held_out, in_sample;
+  ErrorStats constant, link_class, held_out, in_sample;
 };
 
 struct CollectiveFidelity {

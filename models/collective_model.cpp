@@ -1,6 +1,7 @@
 #include "models/collective_model.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace moesim {
 
@@ -19,39 +20,64 @@ LinkCollectiveModel::LinkCollectiveModel(const Hardware& hw, int devices_per_nod
 Seconds LinkCollectiveModel::time(const Op& op) const {
   if (op.group <= 1 || op.message.value() <= 0 || op.collective == Collective::kNone)
     return Seconds(0);
-  const Terms t = parts(op, eff_->efficiency(op.collective, op.message));
+  const CallPlan p = plan(op);
+  Terms t = parts(op, p.algorithm, p.eta);
+  // The plug-in's step latency, when it gives one, replaces the link's.
+  if (p.step_latency.value() >= 0) t.latency = p.step_latency * t.steps;
   // The sum in this order keeps the constant plug-in (overhead 0) bit-identical to the former
   // `transfer / (bw eta) + latency`.
-  return t.transfer + t.latency + eff_->overhead(op.collective);
+  return t.transfer + t.latency + p.overhead;
+}
+
+CallPlan LinkCollectiveModel::plan(const Op& op) const {
+  return eff_->plan({op.collective, op.message, op.group, op.group > domain_});
 }
 
 LinkCollectiveModel::Terms LinkCollectiveModel::terms(const Op& op) const {
   if (op.group <= 1 || op.message.value() <= 0) return {};
-  return parts(op, 1.0);
+  return parts(op,
+               op.collective == Collective::kAllToAll ? CollectiveAlgorithm::kDirect
+                                                      : CollectiveAlgorithm::kRing,
+               1.0);
 }
 
-LinkCollectiveModel::Terms LinkCollectiveModel::parts(const Op& op, double eta) const {
+LinkCollectiveModel::Terms LinkCollectiveModel::parts(const Op& op, CollectiveAlgorithm a,
+                                                      double eta) const {
   const int n = op.group;
   const double s = op.message.value();
   const bool inside = n <= domain_;
   const LinkSpec& ring_link = inside ? up_ : out_;
   switch (op.collective) {
-    case Collective::kAllReduce:
-      return {Seconds(2.0 * (n - 1) / n * s / (ring_link.bandwidth.value() * eta)),
-              ring_link.latency * (2.0 * (n - 1))};
+    case Collective::kAllReduce: {
+      const double bw = ring_link.bandwidth.value() * eta;
+      switch (a) {
+        case CollectiveAlgorithm::kOneShot:
+          return {Seconds(double(n - 1) * s / bw), ring_link.latency, 1.0};
+        case CollectiveAlgorithm::kTwoShot:
+          return {Seconds(2.0 * (n - 1) / n * s / bw), ring_link.latency * 2.0, 2.0};
+        case CollectiveAlgorithm::kTree: {
+          const double steps = 2.0 * std::ceil(std::log2(double(n)));
+          return {Seconds(2.0 * (n - 1) / n * s / bw), ring_link.latency * steps, steps};
+        }
+        case CollectiveAlgorithm::kRing:
+        case CollectiveAlgorithm::kDirect: break;
+      }
+      return {Seconds(2.0 * (n - 1) / n * s / bw), ring_link.latency * (2.0 * (n - 1)),
+              2.0 * (n - 1)};
+    }
     case Collective::kAllGather:
     case Collective::kReduceScatter:
       return {Seconds(double(n - 1) / n * s / (ring_link.bandwidth.value() * eta)),
-              ring_link.latency * double(n - 1)};
+              ring_link.latency * double(n - 1), double(n - 1)};
     case Collective::kAllToAll: {
-      if (inside) return {Seconds(s / (up_.bandwidth.value() * eta)), up_.latency};
+      if (inside) return {Seconds(s / (up_.bandwidth.value() * eta)), up_.latency, 1.0};
       const double local_peers = domain_ - 1;
       const double remote_peers = n - domain_;
       const double up_bytes = s * local_peers / (n - 1);
       const double out_bytes = s * remote_peers / (n - 1);
       const double t = std::max(up_bytes / up_.bandwidth.value(),
                                 out_bytes / out_.bandwidth.value()) / eta;
-      return {Seconds(t), out_.latency};
+      return {Seconds(t), out_.latency, 1.0};
     }
     case Collective::kNone: break;
   }

@@ -19,8 +19,13 @@ class CollectiveModel {
 
 // Groups that fit in one scale-up domain (min(domain_size, devices_per_node)) use scale-up
 // links; larger groups are limited by the share of traffic that crosses scale-out links.
-// With eta = eta(c, S) and o = overhead(c) of the communication-efficiency plug-in:
+// The communication-efficiency plug-in plans each call (CommunicationEfficiency::plan: algorithm,
+// eta, overhead o; the constant, curve and measured plug-ins always plan ring / direct):
 //  ring all-reduce of S bytes over n: o + 2(n-1)/n * S / (bw * eta) + 2(n-1) * latency
+//  tree all-reduce:                   o + 2(n-1)/n * S / (bw * eta) + 2 ceil(log2 n) * latency
+//  one-shot all-reduce (custom):      o + (n-1) * S / (bw * eta) + latency
+//                                     (each device reads every peer's whole buffer)
+//  two-shot all-reduce (custom):      o + 2(n-1)/n * S / (bw * eta) + 2 * latency
 //  all-gather (S = full buffer):        o + (n-1)/n * S / (bw * eta) + (n-1) * latency
 //  reduce-scatter (S = full input):     o + (n-1)/n * S / (bw * eta) + (n-1) * latency
 //  all-to-all (S = bytes one device sends to its peers, concurrently): o + S / (bw * eta) + latency,
@@ -40,11 +45,15 @@ class LinkCollectiveModel final : public CollectiveModel {
   struct Terms {
     Seconds transfer{0};
     Seconds latency{0};
+    double steps = 0;  // algorithm steps: latency = steps x link latency
   };
+  // Ring (direct for all-to-all) terms, as the measured fit reads them.
   [[nodiscard]] Terms terms(const Op& op) const;
+  // The plan the efficiency plug-in makes for `op` on these links.
+  [[nodiscard]] CallPlan plan(const Op& op) const;
 
  private:
-  [[nodiscard]] Terms parts(const Op& op, double eta) const;
+  [[nodiscard]] Terms parts(const Op& op, CollectiveAlgorithm a, double eta) const;
 
   LinkSpec up_;
   LinkSpec out_;

@@ -5,8 +5,26 @@
 #include <limits>
 
 #include "models/comm_efficiency_fit.hpp"
+#include "models/comm_efficiency_link_class.hpp"
 
 namespace moesim {
+
+const char* collective_algorithm_name(CollectiveAlgorithm a) {
+  switch (a) {
+    case CollectiveAlgorithm::kRing: return "ring";
+    case CollectiveAlgorithm::kTree: return "tree";
+    case CollectiveAlgorithm::kOneShot: return "one_shot";
+    case CollectiveAlgorithm::kTwoShot: return "two_shot";
+    case CollectiveAlgorithm::kDirect: return "direct";
+  }
+  return "?";
+}
+
+CallPlan CommunicationEfficiency::plan(const CollectiveCall& call) const {
+  return {call.collective == Collective::kAllToAll ? CollectiveAlgorithm::kDirect
+                                                   : CollectiveAlgorithm::kRing,
+          efficiency(call.collective, call.message), overhead(call.collective), Seconds(-1)};
+}
 
 void EfficiencyCurve::check(const std::string& what) const {
   if (sizes.empty()) throw ConfigError(what + ": no knots");
@@ -154,6 +172,7 @@ const CommunicationEfficiencyRegistry& communication_efficiencies() {
     register_constant(r);
     register_curve(r);
     register_measured(r);
+    register_link_class(r);
     return r;
   }();
   return registry;

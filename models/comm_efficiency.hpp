@@ -6,6 +6,9 @@
 //   constant  eta = the preset's efficiency.communication, no overhead (the default)
 //   curve     eta interpolated linearly in ln S between given (size, eta) knots, given overheads
 //   measured  the curve fitted to a measured collective table (models/comm_efficiency_fit.hpp)
+//   link_class per-call cost and eta(S) by link class and algorithm: custom one-shot / two-shot
+//             all-reduce for small messages inside a domain, library ring / tree otherwise
+//             (models/comm_efficiency_link_class.hpp; the default for presets read from YAML)
 #pragma once
 
 #include <map>
@@ -18,9 +21,37 @@
 
 namespace moesim {
 
+// How one collective call is carried out. Ring: the library's ring (all-gather, reduce-scatter,
+// all-reduce); tree: the library's tree all-reduce (same bytes, 2 ceil(log2 n) latency steps);
+// one-shot: every device reads the whole buffer of each peer and reduces it (1 step); two-shot:
+// reduce-scatter then all-gather by direct peer access (2 steps); direct: all-to-all.
+enum class CollectiveAlgorithm { kRing, kTree, kOneShot, kTwoShot, kDirect };
+[[nodiscard]] const char* collective_algorithm_name(CollectiveAlgorithm a);
+
+// One call as the collective models see it: kind, message (Op::message), group size, and
+// whether the group leaves one scale-up domain (then scale-out links carry it).
+struct CollectiveCall {
+  Collective collective = Collective::kNone;
+  Bytes message{0};
+  int group = 1;
+  bool crosses_domain = false;
+};
+
+// The plug-in's answer for one call: algorithm, eta for its transfer, fixed time per call.
+struct CallPlan {
+  CollectiveAlgorithm algorithm = CollectiveAlgorithm::kRing;
+  double eta = 1.0;
+  Seconds overhead{0};
+  // Latency per algorithm step; negative: the link's own latency.
+  Seconds step_latency{-1};
+};
+
 class CommunicationEfficiency {
  public:
   virtual ~CommunicationEfficiency() = default;
+  // The algorithm, eta and overhead of one call. Default: the library's ring (direct for
+  // all-to-all) with efficiency(c, S) and overhead(c), whatever the group and links.
+  [[nodiscard]] virtual CallPlan plan(const CollectiveCall& call) const;
   // eta in (0, 1] for one call of `c` whose message (Op::message) is `message` bytes.
   [[nodiscard]] virtual double efficiency(Collective c, Bytes message) const = 0;
   // Fixed time added once per call of `c` (host dispatch, kernel launch, synchronisation); >= 0.

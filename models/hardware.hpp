@@ -4,6 +4,8 @@
 
 #include <map>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "models/dtype.hpp"
 #include "models/params.hpp"
@@ -15,10 +17,45 @@ namespace moesim {
 enum class OpClass { kGemm, kGroupedGemm, kAttention, kElementwise, kCommunication };
 [[nodiscard]] std::string_view op_class_name(OpClass c);
 
+// Knots of an achievable-efficiency curve eta(S): message sizes in bytes (strictly increasing)
+// and eta in (0, 1] at each (checked by EfficiencyCurve, models/comm_efficiency.hpp).
+struct EfficiencyKnots {
+  std::vector<double> sizes;
+  std::vector<double> eta;
+};
+
+// What one class of link (models/catalog/links/NAME.yaml) costs per collective call, beyond its
+// bandwidth and latency: the collective library (NCCL, HCCL) and, where serving engines run one,
+// the custom one-shot / two-shot all-reduce. Empty `name`: the preset gave no class.
+struct LinkClassFigures {
+  std::string name;    // nvlink, pcie_switch, pcie_host, infiniband, roce, hccs, ub, ethernet
+  std::string source;  // the file the figures came from (error messages)
+  // Library collectives: fixed time per call by kind, eta(S), and whether the library switches
+  // to a tree all-reduce (latency 2 ceil(log2 n) steps) when the group spans this link class.
+  Seconds overhead_all_reduce{0}, overhead_all_gather{0}, overhead_reduce_scatter{0},
+      overhead_all_to_all{0};
+  EfficiencyKnots library_eta;
+  bool tree = false;
+  // Latency per algorithm step of library and custom calls (replaces the preset link's latency
+  // in the link_class model; the preset's latency still serves the other models and flows).
+  Seconds step_latency{0};
+  // Custom all-reduce (vLLM / SGLang): used for all-reduces with message < max_bytes among a
+  // group size listed in `groups`, inside one scale-up domain. One-shot when the group size is
+  // 2 or the message is below one_shot_max_bytes of the smallest listed group size >= n (pairs
+  // (group, bytes), ascending), else two-shot.
+  bool custom_all_reduce = false;
+  Bytes custom_max_bytes{0};
+  std::vector<int> custom_groups;
+  std::vector<std::pair<int, double>> one_shot_max_bytes;
+  Seconds overhead_one_shot{0}, overhead_two_shot{0};
+  EfficiencyKnots custom_eta;
+};
+
 struct LinkSpec {
   BytesPerSec bandwidth{0};  // per direction, per device
   Seconds latency{0};
   int domain_size = 1;  // devices in one scale-up domain (ignored for scale-out)
+  LinkClassFigures figures = {};  // the link's class and its per-call figures (may be empty)
 };
 
 struct Efficiency {
@@ -36,7 +73,8 @@ struct Efficiency {
 };
 
 // Which communication-efficiency plug-in prices collectives (models/comm_efficiency.hpp), with
-// its validated parameters. Default: `constant` (efficiency.communication, no overhead).
+// its validated parameters. Default here: `constant` (efficiency.communication, no overhead);
+// hardware read from YAML (catalog presets, scenarios) defaults to `link_class` instead.
 struct CommunicationEfficiencyChoice {
   std::string name = "constant";
   ParamSet params;

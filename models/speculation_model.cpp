@@ -2,15 +2,17 @@
 
 namespace moesim {
 
-Op rejection_sampling_op(const ModelArch& target, const BatchShape& decode, int gamma, int tp) {
+Op rejection_sampling_op(const ModelArch& target, const BatchShape& decode, int gamma,
+                         const Parallel& par) {
   Op op;
   op.name = op_names::kRejection;
   op.op_class = OpClass::kElementwise;
   op.scope = OpScope::kPerStep;
-  // Target probabilities at gamma+1 positions and draft probabilities at gamma, fp32.
+  // Target probabilities at gamma+1 positions and draft probabilities at gamma, fp32, for the
+  // sequences of one attention data-parallel rank: each rank verifies its own sequences.
   op.dtype = kLogitsDType;
-  op.bytes = Bytes(double(decode.sequences) * (2.0 * gamma + 1.0) * target.vocab *
-                   dtype_bytes(kLogitsDType) / tp);
+  op.bytes = Bytes(double(decode.sequences) / par.dp * (2.0 * gamma + 1.0) * target.vocab *
+                   dtype_bytes(kLogitsDType) / par.tp);
   op.m = op.bytes.value();
   return op;
 }
@@ -27,7 +29,7 @@ SpeculationAnalysis analyse_speculation(const StepCostCalculator& target,
   a.target_verify = target.time(verify);
   a.draft = method.draft_time({q1, gamma, target, draft});
   a.rejection =
-      target.price(rejection_sampling_op(target.model(), q1, gamma, target.parallel().tp)).time;
+      target.price(rejection_sampling_op(target.model(), q1, gamma, target.parallel())).time;
   a.target_efficiency = a.target_q1 / a.target_verify;
   a.expected_emitted = acceptance.expected_emitted(gamma);
   a.speedup = a.expected_emitted * a.target_q1.value() /

@@ -27,9 +27,11 @@ class SpeculationModel {
 using SpeculationRegistry = Registry<SpeculationModel>;
 [[nodiscard]] const SpeculationRegistry& speculation_methods();
 
-// Rejection sampling: read target and draft probabilities for every verified position.
+// Rejection sampling: read target and draft probabilities for every verified position. It runs
+// on each attention data-parallel rank for that rank's sequences (decode.sequences / par.dp, the
+// even split the forward ops use), over the vocabulary shard of its tp group (vocab / par.tp).
 [[nodiscard]] Op rejection_sampling_op(const ModelArch& target, const BatchShape& decode,
-                                       int gamma, int tp);
+                                       int gamma, const Parallel& par);
 
 // One speculative decoding round for B sequences at context L, and the figures MoESD reports.
 struct SpeculationAnalysis {

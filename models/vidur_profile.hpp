@@ -141,9 +141,11 @@ struct VidurNetworkBand {
 };
 struct VidurNetworkReport {
   std::string path, hardware;
+  std::string model;  // the preset's communication-efficiency plug-in
   std::vector<VidurNetworkBand> bands;
 };
-// All-reduce rows priced by LinkCollectiveModel(hw, devices_per_node of the row).
+// All-reduce rows priced by LinkCollectiveModel(hw, devices_per_node of the row) with the
+// preset's communication efficiency (link_class without its custom all-reduce: Vidur times NCCL).
 [[nodiscard]] VidurNetworkReport vidur_network_report(const std::string& path, const Hardware& hw);
 [[nodiscard]] std::string vidur_network_markdown(const VidurNetworkReport& r);
 

@@ -7,16 +7,27 @@
 #include "models/comm_efficiency.hpp"
 #include "models/precision.hpp"
 #include "scenarios/embedded_files.hpp"
+#include "scenarios/link_catalog.hpp"
 
 namespace moesim {
 namespace {
 
 const char* folder(CatalogKind kind) {
-  return kind == CatalogKind::kModels ? "models/catalog/models/" : "models/catalog/hardware/";
+  switch (kind) {
+    case CatalogKind::kModels: return "models/catalog/models/";
+    case CatalogKind::kHardware: return "models/catalog/hardware/";
+    case CatalogKind::kLinks: return "models/catalog/links/";
+  }
+  return "";
 }
 
 const char* kind_word(CatalogKind kind) {
-  return kind == CatalogKind::kModels ? "model" : "hardware";
+  switch (kind) {
+    case CatalogKind::kModels: return "model";
+    case CatalogKind::kHardware: return "hardware";
+    case CatalogKind::kLinks: return "link class";
+  }
+  return "";
 }
 
 // Parses an embedded preset; a broken catalog file is reported against its own path.
@@ -277,6 +288,7 @@ void read_hardware_fields(MapReader& r, Hardware& h, Req req) {
       lr->quantity("bandwidth", l.bandwidth, Dimension::kBandwidth, req, 1.0);
       lr->quantity("latency", l.latency, Dimension::kTime, req);
       lr->integer("domain_size", l.domain_size, opt, 1, 1 << 20);
+      read_link_class(*lr, l.figures);
       lr->finish();
     }
   }
@@ -298,7 +310,10 @@ void read_hardware_fields(MapReader& r, Hardware& h, Req req) {
   r.integer("compute_units", h.compute_units, opt, 1, 1 << 20);
   r.quantity("clock", h.clock, Dimension::kRate, opt, 1.0);
   r.quantity("l2_capacity", h.l2_capacity, Dimension::kBytes, opt);
+  // Hardware described in YAML prices collectives by link class unless it names another model.
+  if (req == Req::kRequired) h.communication_efficiency = {"link_class", ParamSet{}};
   read_communication_efficiency(r, h);
+  if (req == Req::kRequired) check_link_classes(r, h);
 }
 
 bool read_model_section(MapReader& parent, const std::string& key, ModelArch& out, Req req) {

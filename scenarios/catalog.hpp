@@ -13,7 +13,7 @@
 
 namespace moesim {
 
-enum class CatalogKind { kModels, kHardware };
+enum class CatalogKind { kModels, kHardware, kLinks };
 
 [[nodiscard]] std::vector<std::string> catalog_names(CatalogKind kind);
 // Embedded path of a preset ("models/catalog/hardware/h100-sxm.yaml"), or nullopt.

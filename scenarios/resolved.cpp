@@ -100,7 +100,9 @@ void hardware(YAML::Emitter& e, const Hardware& h) {
     e << YAML::Key << (l == &h.scale_up ? "scale_up" : "scale_out") << YAML::Value << YAML::BeginMap;
     e << YAML::Key << "bandwidth" << YAML::Value << q(l->bandwidth.value(), Dimension::kBandwidth);
     e << YAML::Key << "latency" << YAML::Value << q(l->latency.value(), Dimension::kTime);
-    e << YAML::Key << "domain_size" << YAML::Value << l->domain_size << YAML::EndMap;
+    e << YAML::Key << "domain_size" << YAML::Value << l->domain_size;
+    if (!l->figures.name.empty()) e << YAML::Key << "class" << YAML::Value << l->figures.name;
+    e << YAML::EndMap;
   }
   const auto& f = h.efficiency;
   e << YAML::Key << "efficiency" << YAML::Value << YAML::BeginMap;
@@ -112,11 +114,9 @@ void hardware(YAML::Emitter& e, const Hardware& h) {
   e << YAML::Key << "attention_memory" << YAML::Value << f.attention_memory;
   e << YAML::Key << "elementwise_memory" << YAML::Value << f.elementwise_memory;
   e << YAML::Key << "communication" << YAML::Value << f.communication << YAML::EndMap;
-  // Written only when chosen, so resolved files of existing scenarios stay as they were.
-  if (h.communication_efficiency.name != "constant") {
-    plugin(e, "communication_efficiency", communication_efficiencies(),
-           PluginConfig{h.communication_efficiency.name, h.communication_efficiency.params});
-  }
+  // Always written: YAML hardware defaults to link_class, programmatic hardware to constant.
+  plugin(e, "communication_efficiency", communication_efficiencies(),
+         PluginConfig{h.communication_efficiency.name, h.communication_efficiency.params});
   e << YAML::Key << "launch_overhead" << YAML::Value << q(h.launch_overhead.value(), Dimension::kTime);
   e << YAML::Key << "dies_per_package" << YAML::Value << h.dies_per_package;
   if (!h.architecture.empty()) e << YAML::Key << "architecture" << YAML::Value << h.architecture;

@@ -81,7 +81,7 @@ Seconds Instance::price_step() {
     const DraftInputs in{decode_q1, spec_.gamma, *target_, spec_.draft.get()};
     record_.draft = spec_.method->draft_time(in);
     const Op rej = rejection_sampling_op(target_->model(), decode_q1, spec_.gamma,
-                                         target_->parallel().tp);
+                                         target_->parallel());
     record_.draft += target_->price(rej).time;
     total += record_.draft;
     // Target efficiency at this batch: decoding the same sequences one token each, alone.

@@ -1,6 +1,7 @@
 #include "topology/graph_collectives.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <string>
 
@@ -9,6 +10,10 @@
 namespace moesim {
 
 namespace {
+CollectiveAlgorithm base_algorithm(Collective c) {
+  return c == Collective::kAllToAll ? CollectiveAlgorithm::kDirect : CollectiveAlgorithm::kRing;
+}
+
 std::shared_ptr<const CommunicationEfficiency> constant_efficiency(double eta) {
   if (!(eta > 0.0 && eta <= 1.0)) {
     throw ConfigError("graph collective model: efficiency must be in (0, 1], got " +
@@ -45,21 +50,28 @@ Seconds GraphCollectiveModel::time(const Op& op) const {
   if (op.collective == Collective::kNone || op.group <= 1 || op.message.value() <= 0) {
     return Seconds(0);
   }
-  const Shape& a = shape_ref(op.collective, op.group);
-  const double eta = eff_->efficiency(op.collective, op.message);
+  const Shape& base = shape_ref(op.collective, op.group, base_algorithm(op.collective));
+  const CallPlan p =
+      eff_->plan({op.collective, op.message, op.group, base.crosses_domain});
+  const Shape& a = p.algorithm == base_algorithm(op.collective)
+                       ? base
+                       : shape_ref(op.collective, op.group, p.algorithm);
+  const double eta = p.eta;
   // max_e load_e / (bw_e * eta) over the critical links equals the max over all links (eta is
   // common, the others are lower by >= 1e-9 relative) and, for the constant plug-in, is the
   // same floating-point expression as the former cached affine coefficient.
   double per_byte = 0.0;
   for (const auto& l : a.critical) per_byte = std::max(per_byte, l.load / (l.bandwidth * eta));
-  return Seconds(per_byte * op.message.value()) + a.latency + eff_->overhead(op.collective);
+  const Seconds latency = p.step_latency.value() >= 0 ? p.step_latency * a.steps : a.latency;
+  return Seconds(per_byte * op.message.value()) + latency + p.overhead;
 }
 
 GraphCollectiveModel::Shape GraphCollectiveModel::shape(Collective c, int group) const {
-  return shape_ref(c, group);
+  return shape_ref(c, group, base_algorithm(c));
 }
 
-const GraphCollectiveModel::Shape& GraphCollectiveModel::shape_ref(Collective c, int group) const {
+const GraphCollectiveModel::Shape& GraphCollectiveModel::shape_ref(Collective c, int group,
+                                                                   CollectiveAlgorithm alg) const {
   const int placed = int(devices_.size());
   if (group < 1 || group > placed || placed % group != 0) {
     throw ConfigError(std::string(collective_name(c)) + " over groups of " + std::to_string(group) +
@@ -67,20 +79,26 @@ const GraphCollectiveModel::Shape& GraphCollectiveModel::shape_ref(Collective c,
                       " devices");
   }
   std::lock_guard lock(mutex_);
-  const auto key = std::make_pair(c, group);
+  const auto key = std::make_tuple(c, group, alg);
   auto it = cache_.find(key);
-  if (it == cache_.end()) it = cache_.emplace(key, compute(c, group)).first;
+  if (it == cache_.end()) it = cache_.emplace(key, compute(c, group, alg)).first;
   return it->second;  // std::map nodes are stable: the reference outlives later insertions
 }
 
-GraphCollectiveModel::Shape GraphCollectiveModel::compute(Collective c, int n) const {
+GraphCollectiveModel::Shape GraphCollectiveModel::compute(Collective c, int n,
+                                                          CollectiveAlgorithm alg) const {
   if (n <= 1 || c == Collective::kNone) return {};
+  bool crosses = false;
   // Bytes per byte of S on every directed edge, and the algorithm's latency steps.
   std::vector<double> load(std::size_t(graph_->link_count()), 0.0);
   double max_latency = 0.0;
   auto transfer = [&](int src, int dst, double share) {
     const Route& r = graph_->route(src, dst);
-    for (int e : r.hops) load[std::size_t(e)] += share;
+    for (int e : r.hops) {
+      load[std::size_t(e)] += share;
+      const std::string& kind = graph_->link(e).kind;
+      if (kind != "scale_up" && kind != "on_package") crosses = true;
+    }
     max_latency = std::max(max_latency, r.latency.value());
   };
   double steps = 0.0;
@@ -88,11 +106,24 @@ GraphCollectiveModel::Shape GraphCollectiveModel::compute(Collective c, int n) c
     const int* g = devices_.data() + first;
     switch (c) {
       case Collective::kAllReduce:
+        if (alg == CollectiveAlgorithm::kOneShot || alg == CollectiveAlgorithm::kTwoShot) {
+          // One-shot: each device reads every peer's S; two-shot: S/n each way, twice.
+          const bool one = alg == CollectiveAlgorithm::kOneShot;
+          steps = one ? 1.0 : 2.0;
+          for (int i = 0; i < n; ++i) {
+            for (int j = 0; j < n; ++j) {
+              if (i != j) transfer(g[j], g[i], one ? 1.0 : 2.0 / n);
+            }
+          }
+          break;
+        }
+        [[fallthrough]];
       case Collective::kAllGather:
       case Collective::kReduceScatter: {
         const bool reduce = c == Collective::kAllReduce;
         const double share = (reduce ? 2.0 : 1.0) * (n - 1) / n;
         steps = (reduce ? 2.0 : 1.0) * (n - 1);
+        if (reduce && alg == CollectiveAlgorithm::kTree) steps = 2.0 * std::ceil(std::log2(double(n)));
         for (int i = 0; i < n; ++i) transfer(g[i], g[(i + 1) % n], share);
         break;
       }
@@ -122,6 +153,8 @@ GraphCollectiveModel::Shape GraphCollectiveModel::compute(Collective c, int n) c
     if (l > 0 && l / bw >= out.seconds_per_byte * (1.0 - 1e-9)) out.critical.push_back({l, bw});
   }
   out.latency = Seconds(steps * max_latency);
+  out.steps = steps;
+  out.crosses_domain = crosses;
   return out;
 }
 

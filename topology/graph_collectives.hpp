@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,11 @@ namespace moesim {
 //   all-gather, reduce-scatter: (n-1)/n * S per ring transfer; (n-1) * max route latency
 //   all-to-all:      S = bytes one device sends in total, S/(n-1) to each peer concurrently;
 //                    time = o + max_e bytes_e / (bw_e * eta) + max route latency (one step)
+// The plug-in plans each call (CommunicationEfficiency::plan, with crosses_domain = some route of
+// the group uses a link that is neither "scale_up" nor "on_package"); besides ring and direct:
+//   tree all-reduce: ring loads, 2 ceil(log2 n) * max route latency
+//   one-shot all-reduce: every device reads S from each peer (1 step)
+//   two-shot all-reduce: S/n to and from each peer, twice (2 steps)
 // Groups that share no edge give the max over groups; groups that share one (cross-node TP groups
 // through one uplink) add up on it. bytes_e is linear in S for a given (collective, n) and eta is
 // one number per call, so the links attaining max_e load_e / bw_e (load = bytes per byte of S)
@@ -54,20 +60,24 @@ class GraphCollectiveModel final : public CollectiveModel {
     std::vector<Link> critical;
     double seconds_per_byte = 0.0;
     Seconds latency{0};
+    double steps = 0.0;           // latency = steps x max route latency
+    bool crosses_domain = false;  // some route leaves the scale-up links
   };
+  // Ring (direct for all-to-all) shape.
   [[nodiscard]] Shape shape(Collective c, int group) const;
 
   [[nodiscard]] const std::vector<int>& devices() const { return devices_; }
 
  private:
-  [[nodiscard]] Shape compute(Collective c, int group) const;
-  [[nodiscard]] const Shape& shape_ref(Collective c, int group) const;  // cached; checks group
+  [[nodiscard]] Shape compute(Collective c, int group, CollectiveAlgorithm a) const;
+  // Cached; checks group.
+  [[nodiscard]] const Shape& shape_ref(Collective c, int group, CollectiveAlgorithm a) const;
 
   std::shared_ptr<const ClusterGraph> graph_;
   std::vector<int> devices_;
   std::shared_ptr<const CommunicationEfficiency> eff_;
   mutable std::mutex mutex_;
-  mutable std::map<std::pair<Collective, int>, Shape> cache_;
+  mutable std::map<std::tuple<Collective, int, CollectiveAlgorithm>, Shape> cache_;
 };
 
 }  // namespace moesim

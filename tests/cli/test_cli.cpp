@@ -257,10 +257,11 @@ double op_time(const std::string& json, const std::string& op) {
 
 }  // namespace
 
-TEST_CASE("cost --comm-efficiency: constant is the default, measured adds the per-call overhead") {
+TEST_CASE("cost --comm-efficiency: link_class is the default, measured adds the per-call overhead") {
   const std::string base = "cost --model qwen2-57b-a14b --hardware h200 --tp 2 --batch 8 --q 1 --json";
-  const auto plain = run_moesim(base);
+  const auto plain = run_moesim(base + " --comm-efficiency constant");
   const auto constant = run_moesim(base + " --comm-efficiency constant");
+  const auto link_class = run_moesim(base);
   const auto measured = run_moesim(base + " --comm-efficiency measured:nvidia-h200-x2");
   const auto no_overhead =
       run_moesim(base + " --comm-efficiency measured:profile=nvidia-h200-x2,overhead_scale=0");
@@ -268,6 +269,11 @@ TEST_CASE("cost --comm-efficiency: constant is the default, measured adds the pe
   REQUIRE(measured.status == 0);
   REQUIRE(no_overhead.status == 0);
   CHECK(constant.output == plain.output);
+  // Default (link_class): the custom one-shot all-reduce of 8 x 3584 x 2 B = 56 KiB over NVLink:
+  // 9 us + 0.4 us + 56 KiB / (450 GB/s x 0.45) = 9.683 us (nvlink.yaml).
+  REQUIRE(link_class.status == 0);
+  CHECK(op_time(link_class.output, "tp_allreduce_attn") ==
+        doctest::Approx(9.4e-6 + 57344.0 / (450e9 * 0.45)).epsilon(1e-6));
   // The two-H200 table's all-reduces take about 65 us below 1 MiB (README "Accuracy"), the
   // preset's link model 4 us: the fitted overhead (tens of us) dominates a decode all-reduce.
   const double t_plain = op_time(plain.output, "tp_allreduce_attn");

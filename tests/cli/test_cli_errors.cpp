@@ -54,7 +54,7 @@ TEST_CASE("cli: no command, and the option syntax every command shares") {
              "folder holding one, or a folder of models/profiles/)\n");
   fails_with("cost --model llama-3-8b --hardware h200 --comm-efficiency flat",
              "moesim cost: error: unknown communication efficiency 'flat'; valid: constant, curve, "
-             "measured\n");
+             "link_class, measured\n");
   fails_with("cost --json=1 --model llama-3-8b --hardware h100-sxm",
              "moesim cost: option '--json' takes no value\n");
   fails_with("cost --model llama-3-8b --hardware h100-sxm --tp two",

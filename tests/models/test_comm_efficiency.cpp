@@ -106,7 +106,8 @@ TEST_CASE("communication efficiency: bad curves throw ConfigError with the reaso
                        ConfigError);
   CHECK_THROWS_AS((void)communication_efficiencies().create("curve", {}, hw), ConfigError);
   CHECK_THROWS_WITH_AS((void)communication_efficiencies().create("flat", {}, hw),
-                       "unknown communication efficiency 'flat'; valid: constant, curve, measured",
+                       "unknown communication efficiency 'flat'; valid: constant, curve, "
+                       "link_class, measured",
                        ConfigError);
 }
 

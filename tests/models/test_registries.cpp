@@ -37,7 +37,7 @@ TEST_CASE("speculation methods: every built-in is registered, sorted by name") {
 }
 
 TEST_CASE("communication efficiencies: every built-in is registered, sorted by name") {
-  CHECK(communication_efficiencies().names() == Names{"constant", "curve", "measured"});
+  CHECK(communication_efficiencies().names() == Names{"constant", "curve", "link_class", "measured"});
 }
 
 TEST_CASE("an unknown name throws ConfigError listing the valid names") {

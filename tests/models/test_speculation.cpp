@@ -5,10 +5,12 @@
 #include <cmath>
 #include <memory>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include "models/acceptance_model.hpp"
 #include "models/rng.hpp"
+#include "models/speculation_model.hpp"
 
 using namespace moesim;
 
@@ -152,4 +154,21 @@ TEST_CASE("sample() is deterministic for a given stream") {
   // The one-point distribution always gives 0 accepted.
   RandomStream c(7, "spec");
   for (int i = 0; i < 100; ++i) CHECK(AcceptanceModel::sample({1.0}, c) == 0);
+}
+
+TEST_CASE("rejection_sampling_op: each attention data-parallel rank verifies its own sequences") {
+  ModelArch m;
+  m.vocab = 1000;
+  const BatchShape decode = BatchShape::decode(64, 1, 100);
+  Parallel one;
+  one.tp = 2;
+  Parallel two = one;
+  two.dp = 2;
+  // 64 sequences x (2 x 3 + 1) positions x 1000 x 4 B / tp 2 = 896,000 B on one rank; with dp = 2
+  // each rank holds 32 of the sequences: 448,000 B, half.
+  const Op a = rejection_sampling_op(m, decode, 3, one);
+  const Op b = rejection_sampling_op(m, decode, 3, two);
+  CHECK(a.bytes.value() == doctest::Approx(896000.0));
+  CHECK(b.bytes.value() == doctest::Approx(448000.0));
+  CHECK(std::string(b.name) == op_names::kRejection);
 }

@@ -147,9 +147,12 @@ std::string with_hardware(const std::string& hardware) {
 }
 }  // namespace
 
-TEST_CASE("communication efficiency: constant by default, measured by profile name") {
+TEST_CASE("communication efficiency: link_class by default, measured by profile name") {
+  // YAML hardware prices collectives by link class unless it names another model.
   const Scenario d = load_scenario_text(kBase, "t.yaml", ".");
-  CHECK(d.hardware.communication_efficiency.name == "constant");
+  CHECK(d.hardware.communication_efficiency.name == "link_class");
+  CHECK(d.hardware.scale_up.figures.name == "nvlink");
+  CHECK(d.hardware.scale_out.figures.name == "infiniband");
   const Scenario s = load_scenario_text(
       with_hardware("{preset: h200, communication_efficiency: {name: measured, profile: "
                     "nvidia-h200-x2}}"),
@@ -169,7 +172,7 @@ TEST_CASE("communication efficiency: constant by default, measured by profile na
 TEST_CASE("communication efficiency: bad choices are reported at their place") {
   CHECK(errors_of(with_hardware("{preset: h200, communication_efficiency: flat}")) ==
         "t.yaml:3:52: error: hardware.communication_efficiency: unknown communication efficiency "
-        "'flat'; (valid: constant, curve, measured)\n");
+        "'flat'; (valid: constant, curve, link_class, measured)\n");
   CHECK(errors_of(with_hardware(
             "{preset: h200, communication_efficiency: {name: measured, profile: h300-x9}}")) ==
         "t.yaml:3:78: error: hardware.communication_efficiency.profile: no collective table "
