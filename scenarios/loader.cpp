@@ -13,6 +13,7 @@
 #include "scenarios/overrides.hpp"
 #include "scenarios/topology_file.hpp"
 #include "sim/router.hpp"
+#include "sim/engine_overhead.hpp"
 #include "sim/scheduler.hpp"
 #include "topology/topology_builder.hpp"
 #include "workloads/request_source.hpp"
@@ -176,6 +177,7 @@ void read_serving(MapReader& root, Scenario& s) {
   v.decode_router.name = "least_outstanding_tokens";
   v.cost_model.name = "roofline";
   v.routing.name = "uniform";
+  v.engine.name = "none";
   // Defaults are completed through the registries so that every parameter is present.
   (void)complete_params(schedulers().at("vllm").params, v.scheduler.params);
   v.prefix_pool_bandwidth = s.hardware.scale_out.bandwidth;
@@ -187,6 +189,7 @@ void read_serving(MapReader& root, Scenario& s) {
   r->plugin("decode_router", routers(), v.decode_router, Req::kOptional);
   r->plugin("cost_model", cost_models(), v.cost_model, Req::kOptional);
   r->plugin("routing", routing_models(), v.routing, Req::kOptional);
+  r->plugin("engine", engine_overheads(), v.engine, Req::kOptional);
   r->integer("kv_block_size", v.kv_block_size, Req::kOptional, 1, 1 << 16);
   r->number("memory_utilization", v.memory_utilization, Req::kOptional, 0.05, 1.0);
   r->integer64("max_model_len", v.max_model_len, Req::kOptional, 1, 1LL << 30);

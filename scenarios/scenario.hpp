@@ -64,6 +64,7 @@ struct ServingConfig {
   PluginConfig decode_router;  // sim router: finished prefills -> decode instances
   PluginConfig cost_model;  // models cost model
   PluginConfig routing;     // models routing model
+  PluginConfig engine;      // sim engine overhead: host time per step (none, vllm_v1, ...)
   int kv_block_size = 16;
   double memory_utilization = 0.9;
   std::int64_t max_model_len = 32768;

@@ -64,7 +64,7 @@ std::int64_t continue_prefills(SchedulerView& v, StepPlan& out, std::int64_t bud
 }
 
 std::int64_t admit(SchedulerView& v, StepPlan& out, std::int64_t budget, std::int64_t max_seqs,
-                   bool chunked) {
+                   bool chunked, bool full_prompt) {
   std::int64_t used = 0;
   while (!v.waiting.empty() && std::int64_t(v.running.size()) < max_seqs && used < budget) {
     Sequence* s = v.waiting.front();
@@ -81,7 +81,9 @@ std::int64_t admit(SchedulerView& v, StepPlan& out, std::int64_t budget, std::in
       continue;
     }
     const std::int64_t chunk = chunk_for(*s, budget - used, chunked, out.items.empty());
-    if (chunk <= 0 || !v.kv.reserve(*s, s->context + chunk)) break;  // FCFS: head blocks
+    if (chunk <= 0) break;
+    if (full_prompt && !v.kv.can_reserve(*s, s->context + s->to_prefill)) break;
+    if (!v.kv.reserve(*s, s->context + chunk)) break;  // FCFS: head blocks
     v.waiting.pop_front();
     s->admitted_order = v.admissions++;
     v.running.push_back(s);

@@ -55,6 +55,7 @@ struct SimulationSetup {
   int kv_block_size = 16;
   std::int64_t max_model_len = 0;
   SpeculationSetup speculation;
+  std::shared_ptr<const EngineOverhead> engine;  // host time per step; null: none
   PrefixCacheSetup prefix_cache;
   KvNetworkSpec network;  // links and routes for KV transfers (disaggregated deployments)
   std::unique_ptr<LengthDistribution> lengths;  // owned here; the source points to it
