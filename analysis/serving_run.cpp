@@ -142,6 +142,7 @@ ServingRunMeta read_meta(const MetaReader& m) {
   meta.block_size = int(m.optional_count("kv_cache.block_size", 1).value_or(16));
   meta.gpu_memory_utilization =
       m.optional_number("kv_cache.gpu_memory_utilization", 0.01, 1).value_or(0.9);
+  meta.prefix_caching = m.optional_flag("kv_cache.enable_prefix_caching");
   const std::string sc = "resolved_config.scheduler_config.";
   meta.chunked_prefill = m.optional_flag(sc + "enable_chunked_prefill");
   meta.async_scheduling = m.optional_flag(sc + "async_scheduling");

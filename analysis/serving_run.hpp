@@ -39,6 +39,7 @@ struct ServingRunMeta {
   std::optional<std::int64_t> num_gpu_blocks;
   int block_size = 16;                // vLLM's default when absent
   double gpu_memory_utilization = 0.9;  // vLLM's default when absent
+  std::optional<bool> prefix_caching;   // kv_cache.enable_prefix_caching
   // resolved_config.scheduler_config (absent in older runs)
   std::optional<bool> chunked_prefill, async_scheduling, reserve_full_isl;
   std::string device_name;  // hardware.device_name, "" when absent

@@ -142,6 +142,9 @@ ReplayScenario replay_scenario(const ServingRun& run, const ReplayOptions& o) {
   }
   const bool chunked = m.chunked_prefill.value_or(true);
   const bool full = m.reserve_full_isl.value_or(true);
+  // vLLM V1 turns prefix caching on by default: a preempted request's blocks stay cached.
+  const bool reuse = m.prefix_caching.value_or(true);
+  if (!m.prefix_caching) sc.notes.push_back("reuse_preempted_kv true (vLLM V1's default prefix caching)");
   const std::int64_t max_len = m.max_model_len.value_or(131072);
   if (!m.max_model_len) sc.notes.push_back("max_model_len 131072 (null in meta.json: Llama 3.1's)");
   if (!m.reserve_full_isl)
@@ -160,6 +163,7 @@ ReplayScenario replay_scenario(const ServingRun& run, const ReplayOptions& o) {
       "              chunked_prefill: %s, reserve_full_prompt: %s, admit_after_preemption: false}\n"
       "  router: least_outstanding_tokens\n"
       "  engine: %s\n"
+      "  reuse_preempted_kv: %s\n"
       "  kv_block_size: %d\n"
       "  memory_utilization: %.17g\n"
       "  max_model_len: %lld\n"
@@ -168,7 +172,8 @@ ReplayScenario replay_scenario(const ServingRun& run, const ReplayOptions& o) {
       std::filesystem::path(run.dir).filename().string().c_str(), (long long)std::max<std::int64_t>(1, m.seed),
       sc.model.c_str(), sc.hardware.c_str(), m.tensor_parallel * m.data_parallel, m.data_parallel,
       m.tensor_parallel, (long long)m.max_num_seqs, (long long)m.max_num_batched_tokens,
-      chunked ? "true" : "false", full ? "true" : "false", o.engine.c_str(), m.block_size, mu,
+      chunked ? "true" : "false", full ? "true" : "false", o.engine.c_str(),
+      reuse ? "true" : "false", m.block_size, mu,
       (long long)max_len);
   sc.yaml = buf;
   return sc;

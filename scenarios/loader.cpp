@@ -193,6 +193,7 @@ void read_serving(MapReader& root, Scenario& s) {
   r->integer("kv_block_size", v.kv_block_size, Req::kOptional, 1, 1 << 16);
   r->number("memory_utilization", v.memory_utilization, Req::kOptional, 0.05, 1.0);
   r->integer64("max_model_len", v.max_model_len, Req::kOptional, 1, 1LL << 30);
+  r->boolean("reuse_preempted_kv", v.reuse_preempted_kv, Req::kOptional);
   r->integer64("prefix_cache_blocks", v.prefix_cache_blocks, Req::kOptional, 0, 1LL << 40);
   r->integer("prefix_block_tokens", v.prefix_block_tokens, Req::kOptional, 1, 1 << 20);
   r->choice("prefix_cache_scope", v.prefix_cache_scope, {"instance", "pool"}, Req::kOptional);

@@ -178,6 +178,7 @@ std::string resolved_yaml(const Scenario& s) {
   e << YAML::Key << "kv_block_size" << YAML::Value << v.kv_block_size;
   e << YAML::Key << "memory_utilization" << YAML::Value << v.memory_utilization;
   e << YAML::Key << "max_model_len" << YAML::Value << v.max_model_len;
+  e << YAML::Key << "reuse_preempted_kv" << YAML::Value << v.reuse_preempted_kv;
   e << YAML::Key << "prefix_cache_blocks" << YAML::Value << v.prefix_cache_blocks;
   e << YAML::Key << "prefix_block_tokens" << YAML::Value << v.prefix_block_tokens;
   e << YAML::Key << "prefix_cache_scope" << YAML::Value << v.prefix_cache_scope;

@@ -133,6 +133,7 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
   setup.decode_router = routers().create(s.serving.decode_router.name, s.serving.decode_router.params);
   setup.engine = engine_overheads().create(s.serving.engine.name, s.serving.engine.params);
   setup.kv_block_size = s.serving.kv_block_size;
+  setup.reuse_preempted_kv = s.serving.reuse_preempted_kv;
   setup.max_model_len = s.serving.max_model_len;
   setup.prefix_cache.blocks = s.serving.prefix_cache_blocks;
   setup.prefix_cache.block_tokens = s.serving.prefix_block_tokens;

@@ -72,6 +72,7 @@ class Instance {
   [[nodiscard]] InstanceRole role() const { return role_; }
   [[nodiscard]] const StepCostCalculator& calculator() const { return *target_; }
   [[nodiscard]] const KvCache& kv() const { return kv_; }
+  KvCache& kv_mut() { return kv_; }
   // Prompt tokens still to prefill plus output tokens still to generate, over all sequences.
   [[nodiscard]] std::int64_t outstanding_tokens() const;
   // Inter-token gaps (seconds) of the last finished step, one per emission after the first.

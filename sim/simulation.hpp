@@ -53,6 +53,7 @@ struct SimulationSetup {
   std::unique_ptr<Router> router;         // arrivals -> colocated or prefill instances
   std::unique_ptr<Router> decode_router;  // finished prefills -> decode instances
   int kv_block_size = 16;
+  bool reuse_preempted_kv = false;  // KvCache::set_reuse_preempted on every instance
   std::int64_t max_model_len = 0;
   SpeculationSetup speculation;
   std::shared_ptr<const EngineOverhead> engine;  // host time per step; null: none
