@@ -11,8 +11,8 @@ namespace moesim {
 
 void register_sglang_engine(EngineOverheadRegistry& r) {
   LinearHostCosts d;
-  d.per_step = 5e-3;       // guess: vllm_v1's fitted value
-  d.per_sequence = 50e-6;  // guess: vllm_v1's fitted value
+  d.per_step = 0.9766e-6;   // guess: vllm_v1's fitted value
+  d.per_sequence = 25.9e-6;  // guess: vllm_v1's fitted value
   d.overlap = 1;           // LMSYS SGLang v0.4 blog: no GPU idle time between decode batches
   r.add({"sglang", "SGLang with the overlap scheduler: host time hidden behind the GPU",
          linear_engine_params(d),

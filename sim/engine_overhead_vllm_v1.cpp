@@ -14,11 +14,12 @@ namespace moesim {
 
 void register_vllm_v1_engine(EngineOverheadRegistry& r) {
   LinearHostCosts d;
-  d.per_step = 5e-3;       // fitted (both runs); see the header
-  d.per_sequence = 50e-6;  // fitted (both runs)
-  d.per_token = 0;         // not identified by the runs (fixed at 0)
-  d.per_output_token = 0;  // not identified separately from per_sequence (fixed at 0)
-  d.overlap = 0;           // fitted jointly with the rest: 0 = host work adds to every step
+  d.per_step = 0.9766e-6;  // fitted on both runs (--fit-engine): about nothing
+  d.per_sequence = 25.9e-6;  // fitted on both runs (--fit-engine)
+  d.per_token = 0;           // not fitted: the runs do not separate it from per_sequence
+  d.per_output_token = 0;    // not fitted: one output token per sequence and step here
+  d.overlap = 0;             // not fitted (poorly identified: fits give 0.23-0.52 with other
+                             // per_sequence values and the same error); 0 = nothing hidden
   r.add({"vllm_v1", "vLLM V1 engine host time per step (fitted on vLLM 0.19 serving runs)",
          linear_engine_params(d),
          [](const ParamSet& p) { return std::make_unique<LinearEngineOverhead>(linear_costs(p)); }});
