@@ -24,7 +24,7 @@ MetricsCollector::MetricsCollector(const std::string& dir, bool requests_csv, bo
     steps_ = std::make_unique<AtomicFile>(dir + "/steps.csv");
     steps_->out() << "start_s,instance,duration_s,sequences,decode_sequences,prefill_tokens,"
                      "tokens,emitted_tokens,kv_blocks_used,attention_s,ffn_s,experts_s,"
-                     "communication_s,other_s,draft_s,target_efficiency\n";
+                     "communication_s,other_s,draft_s,host_s,target_efficiency\n";
   }
 }
 
@@ -43,6 +43,7 @@ void MetricsCollector::on_step(const StepRecord& s) {
                   << num(s.attention.value()) << ',' << num(s.ffn.value()) << ','
                   << num(s.experts.value()) << ',' << num(s.communication.value()) << ','
                   << num(s.other.value()) << ',' << num(s.draft.value()) << ','
+                  << num(s.host.value()) << ','
                   << num(s.target_efficiency) << '\n';
   }
 }

@@ -343,6 +343,7 @@ void TimelineWriter::write_packets(std::ostream& out) const {
       add(e, "communication_s").set_double_value(s.communication.value());
       add(e, "other_s").set_double_value(s.other.value());
       add(e, "draft_s").set_double_value(s.draft.value());
+      add(e, "host_s").set_double_value(s.host.value());
       add(e, "target_efficiency").set_double_value(s.target_efficiency);
     } else if (ev.source == Source::kRequest) {
       const RequestSpan& r = requests_[ev.index];

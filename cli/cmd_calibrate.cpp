@@ -17,6 +17,7 @@
 #include "analysis/atomic_file.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/serving_replay.hpp"
 #include "models/calibration.hpp"
 #include "models/collective_fidelity.hpp"
 #include "models/profile_table.hpp"
@@ -162,9 +163,10 @@ int cmd_fidelity(int argc, char** argv) {
   Args a(argc, argv, 2,
          {"profile", "hardware", "vidur", "vidur-network", "calibrate-with", "collectives",
           "backend", "devices-per-node", "profiles", "vidur-compute", "check-set",
-          "layer-models"},
-         {"leave-one-out", "fit-kernel"});
+          "layer-models", "serving", "engine", "set", "model", "fit-params"},
+         {"leave-one-out", "fit-kernel", "json", "fit-engine"});
   if (a.has("leave-one-out") || a.has("fit-kernel")) return kernel_fidelity_command(a);
+  if (a.has("serving")) return serving_fidelity_command(a);
   if (a.has("collectives")) return collective_fidelity_command(a);
   if (a.has("vidur") || a.has("vidur-network")) return vidur_fidelity(a);
   if (!a.has("profile"))
@@ -173,7 +175,9 @@ int cmd_fidelity(int argc, char** argv) {
         "       moesim fidelity --vidur DIR --hardware H [--calibrate-with PROFILE] "
         "[--vidur-network DIR]\n"
         "       moesim fidelity --collectives DIR [--hardware H] [--backend nccl] "
-        "[--devices-per-node 8]");
+        "[--devices-per-node 8]\n"
+        "       moesim fidelity --serving DIR [--serving DIR]... [--engine vllm_v1] [--hardware H] "
+        "[--model M] [--set path=value]... [--fit-engine [--fit-params a,b]] [--json]");
   const ProfileTables t = read_profile(*a.get("profile"));
   const Hardware hw = load_hardware_preset(hardware_of(a, t));
   std::printf("%s", fidelity_markdown(fidelity(t, hw)).c_str());

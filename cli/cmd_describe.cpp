@@ -12,6 +12,7 @@
 #include "models/speculation_model.hpp"
 #include "scenarios/catalog.hpp"
 #include "sim/router.hpp"
+#include "sim/engine_overhead.hpp"
 #include "sim/scheduler.hpp"
 #include "topology/topology_builder.hpp"
 #include "workloads/request_source.hpp"
@@ -74,6 +75,7 @@ int cmd_describe(int argc, char** argv) {
     describe_registry(cost_models(), "serving.cost_model");
     describe_registry(routing_models(), "serving.routing");
     describe_registry(schedulers(), "serving.scheduler");
+    describe_registry(engine_overheads(), "serving.engine");
     describe_registry(routers(), "serving.router, serving.decode_router");
     describe_registry(topology_builders(), "cluster.topology");
     describe_registry(communication_efficiencies(), "hardware.communication_efficiency");

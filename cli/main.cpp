@@ -39,7 +39,9 @@ constexpr const char* kUsage =
     "  calibrate --profile DIR --hardware H [--out FILE]\n"
     "                      fit the roofline's efficiencies to measured tables\n"
     "  fidelity --profile DIR [--hardware H] | --vidur DIR --hardware H [--calibrate-with DIR]\n"
-    "                      error of each cost model against measured tables\n";
+    "                      error of each cost model against measured tables\n"
+    "  fidelity --serving DIR [--serving DIR]... [--engine NAME] [--set path=value]... [--fit-engine]\n"
+    "                      replay measured serving runs; measured versus predicted latencies\n";
 
 }  // namespace
 

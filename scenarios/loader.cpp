@@ -14,6 +14,7 @@
 #include "scenarios/overrides.hpp"
 #include "scenarios/topology_file.hpp"
 #include "sim/router.hpp"
+#include "sim/engine_overhead.hpp"
 #include "sim/scheduler.hpp"
 #include "topology/topology_builder.hpp"
 #include "workloads/request_source.hpp"
@@ -181,6 +182,7 @@ void read_serving(MapReader& root, Scenario& s) {
   v.decode_router.name = "least_outstanding_tokens";
   v.cost_model.name = "roofline";
   v.routing.name = "uniform";
+  v.engine.name = "none";
   // Defaults are completed through the registries so that every parameter is present.
   (void)complete_params(schedulers().at("vllm").params, v.scheduler.params);
   v.prefix_pool_bandwidth = s.hardware.scale_out.bandwidth;
@@ -201,9 +203,11 @@ void read_serving(MapReader& root, Scenario& s) {
     }
   }
   r->plugin("routing", routing_models(), v.routing, Req::kOptional);
+  r->plugin("engine", engine_overheads(), v.engine, Req::kOptional);
   r->integer("kv_block_size", v.kv_block_size, Req::kOptional, 1, 1 << 16);
   r->number("memory_utilization", v.memory_utilization, Req::kOptional, 0.05, 1.0);
   r->integer64("max_model_len", v.max_model_len, Req::kOptional, 1, 1LL << 30);
+  r->boolean("reuse_preempted_kv", v.reuse_preempted_kv, Req::kOptional);
   r->integer64("prefix_cache_blocks", v.prefix_cache_blocks, Req::kOptional, 0, 1LL << 40);
   r->integer("prefix_block_tokens", v.prefix_block_tokens, Req::kOptional, 1, 1 << 20);
   r->choice("prefix_cache_scope", v.prefix_cache_scope, {"instance", "pool"}, Req::kOptional);

@@ -10,6 +10,7 @@
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
 #include "sim/router.hpp"
+#include "sim/engine_overhead.hpp"
 #include "sim/scheduler.hpp"
 #include "topology/topology_builder.hpp"
 #include "workloads/request_source.hpp"
@@ -184,9 +185,11 @@ std::string resolved_yaml(const Scenario& s) {
   plugin(e, "decode_router", routers(), v.decode_router);
   plugin(e, "cost_model", cost_models(), v.cost_model);
   plugin(e, "routing", routing_models(), v.routing);
+  plugin(e, "engine", engine_overheads(), v.engine);
   e << YAML::Key << "kv_block_size" << YAML::Value << v.kv_block_size;
   e << YAML::Key << "memory_utilization" << YAML::Value << v.memory_utilization;
   e << YAML::Key << "max_model_len" << YAML::Value << v.max_model_len;
+  e << YAML::Key << "reuse_preempted_kv" << YAML::Value << v.reuse_preempted_kv;
   e << YAML::Key << "prefix_cache_blocks" << YAML::Value << v.prefix_cache_blocks;
   e << YAML::Key << "prefix_block_tokens" << YAML::Value << v.prefix_block_tokens;
   e << YAML::Key << "prefix_cache_scope" << YAML::Value << v.prefix_cache_scope;

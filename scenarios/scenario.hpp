@@ -67,9 +67,13 @@ struct ServingConfig {
   PluginConfig decode_router;  // sim router: finished prefills -> decode instances
   PluginConfig cost_model;  // models cost model
   PluginConfig routing;     // models routing model
+  PluginConfig engine;      // sim engine overhead: host time per step (none, vllm_v1, ...)
   int kv_block_size = 16;
   double memory_utilization = 0.9;
   std::int64_t max_model_len = 32768;
+  // A preempted sequence's KV blocks stay cached until evicted and are reused when it resumes
+  // (vLLM V1 with prefix caching); false: preemption recomputes everything.
+  bool reuse_preempted_kv = false;
   std::int64_t prefix_cache_blocks = 0;  // cache capacity in blocks; 0 = off
   int prefix_block_tokens = 512;         // tokens per prefix block (Mooncake hash_ids)
   // instance: one cache per colocated/prefill instance (in HBM); pool: one cache shared by all of

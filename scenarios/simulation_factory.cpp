@@ -139,7 +139,9 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
   setup.make_scheduler = [sched] { return schedulers().create(sched.name, sched.params); };
   setup.router = routers().create(s.serving.router.name, s.serving.router.params);
   setup.decode_router = routers().create(s.serving.decode_router.name, s.serving.decode_router.params);
+  setup.engine = engine_overheads().create(s.serving.engine.name, s.serving.engine.params);
   setup.kv_block_size = s.serving.kv_block_size;
+  setup.reuse_preempted_kv = s.serving.reuse_preempted_kv;
   setup.max_model_len = s.serving.max_model_len;
   setup.prefix_cache.blocks = s.serving.prefix_cache_blocks;
   setup.prefix_cache.block_tokens = s.serving.prefix_block_tokens;

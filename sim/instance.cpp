@@ -7,13 +7,14 @@ namespace moesim {
 
 Instance::Instance(int index, std::shared_ptr<const StepCostCalculator> target,
                    std::unique_ptr<Scheduler> scheduler, KvCache kv, SpeculationSetup spec,
-                   InstanceRole role)
+                   InstanceRole role, std::shared_ptr<const EngineOverhead> engine)
     : index_(index),
       role_(role),
       target_(std::move(target)),
       scheduler_(std::move(scheduler)),
       kv_(kv),
-      spec_(std::move(spec)) {}
+      spec_(std::move(spec)),
+      engine_(std::move(engine)) {}
 
 void Instance::enqueue(Sequence* s) {
   s->instance = index_;
@@ -50,15 +51,18 @@ bool Instance::start_step(Seconds now, bool more_arrivals) {
 
 Seconds Instance::price_step() {
   BatchShape batch, decode_q1, decode_plain;
+  StepWork work;
   for (const StepItem& it : plan_.items) {
     const Sequence& s = *it.seq;
     if (it.prefill) {
       batch.add_prefill(it.q, s.context, it.q == s.to_prefill);
       record_.prefill_tokens += it.q;
+      if (it.q == s.to_prefill) work.output_tokens += 1;  // the prompt's last chunk samples
     } else {
       batch.add_decode(it.q, s.context);
       decode_q1.add_decode(1, s.context);
       record_.decode_sequences += 1;
+      work.output_tokens += 1;
     }
   }
   record_.sequences = std::int64_t(plan_.items.size());
@@ -90,6 +94,13 @@ Seconds Instance::price_step() {
       if (!it.prefill) verify_only.add_decode(it.q, it.seq->context);
     }
     record_.target_efficiency = target_->time(decode_q1) / target_->time(verify_only);
+  }
+  if (engine_) {
+    work.sequences = record_.sequences;
+    work.scheduled_tokens = record_.tokens;
+    work.prefill_tokens = record_.prefill_tokens;
+    record_.host = engine_->apply(work, total).exposed;
+    total += record_.host;
   }
   return total;
 }

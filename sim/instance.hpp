@@ -10,6 +10,7 @@
 
 #include "models/acceptance_model.hpp"
 #include "models/speculation_model.hpp"
+#include "sim/engine_overhead.hpp"
 #include "sim/scheduler.hpp"
 
 namespace moesim {
@@ -33,6 +34,9 @@ struct StepRecord {
   std::int64_t emitted_tokens = 0;  // output tokens produced
   std::int64_t kv_blocks_used = 0;
   Seconds attention{0}, ffn{0}, experts{0}, communication{0}, other{0}, draft{0};
+  // Engine host time the step waits for (not hidden behind the accelerator); the parts above
+  // plus this one add up to `duration`.
+  Seconds host{0};
   double target_efficiency = 0;  // T(B,1)/T(B,gamma+1) of this step's decodes (0 if none)
 };
 
@@ -44,7 +48,8 @@ class Instance {
  public:
   Instance(int index, std::shared_ptr<const StepCostCalculator> target,
            std::unique_ptr<Scheduler> scheduler, KvCache kv, SpeculationSetup spec,
-           InstanceRole role = InstanceRole::kColocated);
+           InstanceRole role = InstanceRole::kColocated,
+           std::shared_ptr<const EngineOverhead> engine = nullptr);  // null: no host time
 
   void enqueue(Sequence* s);
   // Plans the next step; returns false (idle) when there is nothing to run.
@@ -67,6 +72,7 @@ class Instance {
   [[nodiscard]] InstanceRole role() const { return role_; }
   [[nodiscard]] const StepCostCalculator& calculator() const { return *target_; }
   [[nodiscard]] const KvCache& kv() const { return kv_; }
+  KvCache& kv_mut() { return kv_; }
   // Prompt tokens still to prefill plus output tokens still to generate, over all sequences.
   [[nodiscard]] std::int64_t outstanding_tokens() const;
   // Inter-token gaps (seconds) of the last finished step, one per emission after the first.
@@ -86,6 +92,7 @@ class Instance {
   std::unique_ptr<Scheduler> scheduler_;
   KvCache kv_;
   SpeculationSetup spec_;
+  std::shared_ptr<const EngineOverhead> engine_;
   std::deque<Sequence*> waiting_;
   std::vector<Sequence*> running_;
   std::int64_t admissions_ = 0;

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <list>
+#include <map>
 
 #include "sim/sequence.hpp"
 
@@ -21,6 +23,17 @@ class KvCache {
   [[nodiscard]] bool can_reserve(const Sequence& s, std::int64_t tokens) const;
   void release(Sequence& s);
 
+  // Reuse of a preempted sequence's blocks (vLLM V1 with prefix caching): released blocks join a
+  // free queue, oldest release first; allocation takes blocks from its front. A preempted
+  // sequence's blocks (release_preempted) stay claimable by it until allocation reaches them;
+  // they are evicted tail block first (vLLM frees a request's blocks in reverse order).
+  // Off by default: then release_preempted is release and reclaim returns 0.
+  void set_reuse_preempted(bool on);
+  void release_preempted(Sequence& s);
+  // Takes back the blocks `s` still has cached since its preemption (they become used again and
+  // held by `s`); returns how many.
+  std::int64_t reclaim(Sequence& s);
+
   [[nodiscard]] std::int64_t capacity() const { return capacity_; }
   [[nodiscard]] std::int64_t used() const { return used_; }
   [[nodiscard]] std::int64_t peak() const { return peak_; }
@@ -31,6 +44,17 @@ class KvCache {
   int block_size_;
   std::int64_t used_ = 0;
   std::int64_t peak_ = 0;
+  // Free queue (reuse mode): segments of blocks, owner request id or kFree, oldest first; the
+  // blocks of all segments are capacity - used.
+  static constexpr std::uint64_t kFree = ~std::uint64_t(0);
+  struct Segment {
+    std::uint64_t owner;
+    std::int64_t blocks;
+  };
+  bool reuse_ = false;
+  std::list<Segment> queue_;
+  std::map<std::uint64_t, std::list<Segment>::iterator> owned_;
+  void take_from_queue(std::int64_t blocks);
 };
 
 }  // namespace moesim

@@ -54,8 +54,11 @@ std::int64_t schedule_decodes(SchedulerView& v, StepPlan& out, std::int64_t budg
 // Continues chunked prefills of running sequences within `budget`. Returns tokens used.
 std::int64_t continue_prefills(SchedulerView& v, StepPlan& out, std::int64_t budget, bool chunked);
 // Admits waiting sequences in FCFS order while seats, budget and KV allow. Returns tokens used.
+// full_prompt: admit a sequence only when the blocks for its whole prompt (all tokens it still
+// has to prefill) are free, not merely those for its first chunk (vLLM V1's
+// scheduler_reserve_full_isl); only the chunk is reserved either way.
 std::int64_t admit(SchedulerView& v, StepPlan& out, std::int64_t budget, std::int64_t max_seqs,
-                   bool chunked);
+                   bool chunked, bool full_prompt = false);
 // Moves `s` from running back to waiting (front), freeing its KV: recompute later.
 void preempt(SchedulerView& v, Sequence* s, StepPlan& out);
 }  // namespace scheduling

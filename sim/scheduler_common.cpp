@@ -10,7 +10,7 @@ void preempt(SchedulerView& v, Sequence* s, StepPlan& out) {
   s->to_prefill += s->context + (decoding ? 1 : 0);
   if (decoding) s->generated -= 1;  // that token is emitted again when the prefill completes
   s->context = 0;
-  v.kv.release(*s);
+  v.kv.release_preempted(*s);
   s->preemptions += 1;
   v.running.erase(std::find(v.running.begin(), v.running.end(), s));
   v.waiting.push_front(s);
@@ -64,7 +64,7 @@ std::int64_t continue_prefills(SchedulerView& v, StepPlan& out, std::int64_t bud
 }
 
 std::int64_t admit(SchedulerView& v, StepPlan& out, std::int64_t budget, std::int64_t max_seqs,
-                   bool chunked) {
+                   bool chunked, bool full_prompt) {
   std::int64_t used = 0;
   while (!v.waiting.empty() && std::int64_t(v.running.size()) < max_seqs && used < budget) {
     Sequence* s = v.waiting.front();
@@ -80,8 +80,26 @@ std::int64_t admit(SchedulerView& v, StepPlan& out, std::int64_t budget, std::in
       used += q;
       continue;
     }
-    const std::int64_t chunk = chunk_for(*s, budget - used, chunked, out.items.empty());
-    if (chunk <= 0 || !v.kv.reserve(*s, s->context + chunk)) break;  // FCFS: head blocks
+    std::int64_t chunk = chunk_for(*s, budget - used, chunked, out.items.empty());
+    if (chunk <= 0) break;
+    if (full_prompt && !v.kv.can_reserve(*s, s->context + s->to_prefill)) break;
+    // A preempted sequence whose blocks are still cached resumes after them (at least its last
+    // token is computed again, as in vLLM).
+    const std::int64_t hit =
+        std::min(v.kv.reclaim(*s) * v.kv.block_size(), s->context + s->to_prefill - 1);
+    if (hit > s->context) {
+      s->to_prefill -= hit - s->context;
+      s->context = hit;
+      chunk = std::min(chunk, s->to_prefill);
+    }
+    if (!v.kv.reserve(*s, s->context + chunk)) {  // FCFS: head blocks
+      if (s->kv_blocks > 0) {
+        s->to_prefill += s->context;
+        s->context = 0;
+        v.kv.release_preempted(*s);
+      }
+      break;
+    }
     v.waiting.pop_front();
     s->admitted_order = v.admissions++;
     v.running.push_back(s);

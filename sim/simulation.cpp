@@ -48,7 +48,9 @@ class Driver {
       const InstanceSetup& is = setup.instances[i];
       instances_.push_back(std::make_unique<Instance>(
           int(i), is.target, setup.make_scheduler(),
-          KvCache(is.kv_capacity_blocks, setup.kv_block_size), setup.speculation, is.role));
+          KvCache(is.kv_capacity_blocks, setup.kv_block_size), setup.speculation, is.role,
+          setup.engine));
+      if (setup.reuse_preempted_kv) instances_.back()->kv_mut().set_reuse_preempted(true);
       (is.role == InstanceRole::kDecode ? decode_ : front_).push_back(int(i));
       const bool own = !setup.prefix_cache.shared && is.role != InstanceRole::kDecode;
       caches_.emplace_back(own ? setup.prefix_cache.blocks : 0);

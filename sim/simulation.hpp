@@ -53,8 +53,10 @@ struct SimulationSetup {
   std::unique_ptr<Router> router;         // arrivals -> colocated or prefill instances
   std::unique_ptr<Router> decode_router;  // finished prefills -> decode instances
   int kv_block_size = 16;
+  bool reuse_preempted_kv = false;  // KvCache::set_reuse_preempted on every instance
   std::int64_t max_model_len = 0;
   SpeculationSetup speculation;
+  std::shared_ptr<const EngineOverhead> engine;  // host time per step; null: none
   PrefixCacheSetup prefix_cache;
   KvNetworkSpec network;  // links and routes for KV transfers (disaggregated deployments)
   std::unique_ptr<LengthDistribution> lengths;  // owned here; the source points to it

@@ -226,7 +226,10 @@ TEST_CASE("cli: speculation, calibrate and fidelity usage") {
                          "       moesim fidelity --vidur DIR --hardware H [--calibrate-with "
                          "PROFILE] [--vidur-network DIR]\n"
                          "       moesim fidelity --collectives DIR [--hardware H] [--backend "
-                         "nccl] [--devices-per-node 8]\n");
+                         "nccl] [--devices-per-node 8]\n"
+                         "       moesim fidelity --serving DIR [--serving DIR]... [--engine "
+                         "vllm_v1] [--hardware H] [--model M] [--set path=value]... "
+                         "[--fit-engine [--fit-params a,b]] [--json]\n");
   fails_with("fidelity --vidur /nonexistent-vidur",
              "moesim fidelity: fidelity --vidur/--vidur-network needs --hardware H\n");
   fails_with("fidelity --vidur-network /nonexistent-vidur --hardware h100-sxm --calibrate-with x",

@@ -189,13 +189,13 @@ TEST_CASE("scenario: a key that is a list or null is an unknown key, not a crash
         "cluster, deployment, serving, speculative, workload, slo, output)\n");
   CHECK(errors_of(with("serving: {~: 1}\n")) ==
         "t.yaml:7:11: error: serving.~: unknown key; (valid keys: scheduler, router, "
-        "decode_router, cost_model, routing, kv_block_size, memory_utilization, max_model_len, "
-        "prefix_cache_blocks, prefix_block_tokens, prefix_cache_scope, prefix_pool_bandwidth, "
+        "decode_router, cost_model, routing, engine, kv_block_size, memory_utilization, "
+        "max_model_len, reuse_preempted_kv, prefix_cache_blocks, prefix_block_tokens, prefix_cache_scope, prefix_pool_bandwidth, "
         "prefix_pool_latency)\n");
   CHECK(errors_of(kBase, {"serving.scheduler={name: vllm, [x]: 1}"}) ==
         "--set serving.scheduler={name: vllm, [x]: 1}: error: serving.scheduler.[x]: unknown "
         "parameter of scheduler 'vllm'; (valid keys: name, max_num_seqs, "
-        "max_num_batched_tokens, chunked_prefill)\n");
+        "max_num_batched_tokens, chunked_prefill, reserve_full_prompt, admit_after_preemption)\n");
 }
 
 // Regression: nodes x devices_per_node and replicas x tp x dp were multiplied in int, so a
