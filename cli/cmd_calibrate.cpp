@@ -172,6 +172,8 @@ int cmd_fidelity(int argc, char** argv) {
   if (!a.has("profile"))
     throw UsageError(
         "usage: moesim fidelity --profile DIR [--hardware H]\n"
+        "       moesim fidelity --leave-one-out | --fit-kernel [--profiles DIR,...] "
+        "[--vidur-compute DIR] [--check-set GPU,...] [--layer-models M,...]\n"
         "       moesim fidelity --vidur DIR --hardware H [--calibrate-with PROFILE] "
         "[--vidur-network DIR]\n"
         "       moesim fidelity --collectives DIR [--hardware H] [--backend nccl] "

@@ -82,6 +82,27 @@ std::string family_of(const KernelCheckData& d) { return d.data.hw.architecture;
 
 }  // namespace
 
+double measured_layer_prediction(const MeasuredLayer& l,
+                                 const std::function<double(const Op&)>& price) {
+  const auto routing = routing_models().create("uniform", {});
+  const auto f = build_forward_ops(l.model, Parallel{}, BatchShape::decode(l.batch, l.q, l.context),
+                                   l.model.is_moe() ? routing.get() : nullptr);
+  double t = 0;
+  for (const Op& op : f.ops) {
+    if (op.scope != OpScope::kPerLayer || op.collective != Collective::kNone) continue;
+    const std::string_view n(op.name);
+    const bool moe_op =
+        n == op_names::kRouter || n == op_names::kSharedExperts || n == op_names::kRoutedExperts;
+    if (l.moe_block && !moe_op) continue;
+    if (l.model.is_moe() && !l.moe_block) {
+      if (l.dense_ffn && moe_op) continue;                  // a dense layer of an MoE model
+      if (!l.dense_ffn && n == op_names::kDenseFfn) continue;  // an MoE layer
+    }
+    t += price(op);
+  }
+  return t;
+}
+
 KernelFamily kernel_fit_start(const std::string& name) {
   const KernelFamily* f = find_kernel_family(name);
   KernelFamily start = f != nullptr ? *f : kernel_families().front();
@@ -141,6 +162,30 @@ std::vector<KernelGpuReport> kernel_leave_one_out(const std::vector<KernelCheckD
       r.kernel = layer_errors(layer_models, measured, kernel);
       r.roofline = layer_errors(layer_models, measured, roof);
     }
+    if (!x.layers.empty()) {
+      const Hardware& hw = x.data.hw;
+      const KernelFamily& f = r.fitted;
+      std::vector<double> lk, lr, sk, sr, bk, br;
+      for (const auto& l : x.layers) {
+        const double k = measured_layer_prediction(
+            l, [&](const Op& op) { return kernel_time(op, hw, f).time.value(); });
+        const double rf = measured_layer_prediction(
+            l, [&](const Op& op) { return roofline_time(op, hw).time.value(); });
+        const double ek = std::abs(k - l.time_s) / l.time_s, er = std::abs(rf - l.time_s) / l.time_s;
+        (l.moe_block ? bk : lk).push_back(ek);
+        (l.moe_block ? br : lr).push_back(er);
+        if (!l.moe_block && l.batch <= 8) {
+          sk.push_back(ek);
+          sr.push_back(er);
+        }
+      }
+      r.direct_layer_kernel = error_stats(lk);
+      r.direct_layer_roofline = error_stats(lr);
+      r.direct_small_kernel = error_stats(sk);
+      r.direct_small_roofline = error_stats(sr);
+      r.direct_block_kernel = error_stats(bk);
+      r.direct_block_roofline = error_stats(br);
+    }
     out.push_back(std::move(r));
   }
   return out;
@@ -185,6 +230,22 @@ std::string kernel_fidelity_markdown(const std::vector<KernelGpuReport>& reports
            " | " + diff(le->target_efficiency) + " | " + std::to_string(le->layer.count) +
            (le->skipped ? " (" + std::to_string(le->skipped) + " outside the tables)" : "") +
            " |\n";
+    }
+  }
+  bool any_direct = false;
+  for (const auto& r : reports) any_direct = any_direct || r.direct_layer_kernel.count > 0;
+  if (any_direct) {
+    s += "\nWhole layers timed on the GPU (profiler decode_layer / moe_block; CUDA graph replay). "
+         "Errors: median | p90.\n\n| GPU left out | model | layer median | p90 | layer batch 1-8 "
+         "median | p90 | MoE block median | p90 | layers |\n|---|---|---|---|---|---|---|---|---|\n";
+    for (const auto& r : reports) {
+      if (r.direct_layer_kernel.count == 0) continue;
+      s += "| " + r.label + " | kernel (left out) | " + pct(r.direct_layer_kernel) + " | " +
+           pct(r.direct_small_kernel) + " | " + pct(r.direct_block_kernel) + " | " +
+           std::to_string(r.direct_layer_kernel.count) + " |\n";
+      s += "| " + r.label + " | catalog roofline | " + pct(r.direct_layer_roofline) + " | " +
+           pct(r.direct_small_roofline) + " | " + pct(r.direct_block_roofline) + " | " +
+           std::to_string(r.direct_layer_roofline.count) + " |\n";
     }
   }
   s += "\nPer operator family (kernel model, left out): median | p90\n\n";

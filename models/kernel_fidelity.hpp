@@ -14,6 +14,7 @@
 // The catalog roofline's errors are reported beside it for comparison.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,9 +25,19 @@
 
 namespace moesim {
 
+// One measured decoder layer or MoE block (profiler families decode_layer / moe_block).
+struct MeasuredLayer {
+  ModelArch model;
+  bool moe_block = false;  // only router, shared and routed experts
+  bool dense_ffn = false;  // a dense layer of an MoE model (first_dense_layers)
+  int batch = 0, q = 0, context = 0;
+  double time_s = 0;
+};
+
 struct KernelCheckData {
   KernelDataset data;
   std::shared_ptr<const ProfileTables> tables;  // the project's tables (layer checks); or null
+  std::vector<MeasuredLayer> layers;            // whole layers timed on the GPU, if any
 };
 
 struct LayerErrors {
@@ -46,7 +57,14 @@ struct KernelGpuReport {
   ErrorStats ops_kernel, ops_roofline;                  // all rows
   bool has_layers = false;
   LayerErrors kernel, roofline;
+  // Against whole measured layers (MeasuredLayer): kernel and catalog roofline.
+  ErrorStats direct_layer_kernel, direct_layer_roofline, direct_small_kernel,
+      direct_small_roofline, direct_block_kernel, direct_block_roofline;
 };
+
+// Predicted time of one measured layer or block under `price` (seconds per op occurrence).
+[[nodiscard]] double measured_layer_prediction(const MeasuredLayer& l,
+                                               const std::function<double(const Op&)>& price);
 
 // `layer_models`: the models whose decoder layers are checked (dense or MoE, MHA/GQA).
 [[nodiscard]] std::vector<KernelGpuReport> kernel_leave_one_out(

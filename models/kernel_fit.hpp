@@ -3,7 +3,8 @@
 //
 // Objective: the mean over groups (one group = one GPU's rows of one table family: gemm,
 // grouped_gemm, attention_decode, ...) of the mean squared log error ln(model / measured) of the
-// group's rows, so that no table outweighs another by its row count. Method: compass search
+// group's rows, so that no table outweighs another by its row count; a group above 2,000 rows is thinned
+// to every k-th row. Method: compass search
 // over the constants (log-scale ones in ln value), within the ranges of kernel_param_info(),
 // from `start`; each step halves when no move improves; deterministic.
 #pragma once

@@ -311,7 +311,11 @@ void read_hardware_fields(MapReader& r, Hardware& h, Req req) {
   r.quantity("clock", h.clock, Dimension::kRate, opt, 1.0);
   r.quantity("l2_capacity", h.l2_capacity, Dimension::kBytes, opt);
   // Hardware described in YAML prices collectives by link class unless it names another model.
-  if (req == Req::kRequired) h.communication_efficiency = {"link_class", ParamSet{}};
+  if (req == Req::kRequired) {
+    ParamSet defaults;  // completed now, so a resolved file reads back to the same parameters
+    (void)complete_params(communication_efficiencies().at("link_class").params, defaults);
+    h.communication_efficiency = {"link_class", defaults};
+  }
   read_communication_efficiency(r, h);
   if (req == Req::kRequired) check_link_classes(r, h);
 }

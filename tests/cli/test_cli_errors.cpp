@@ -223,6 +223,9 @@ TEST_CASE("cli: speculation, calibrate and fidelity usage") {
   fails_with("calibrate", "moesim calibrate: usage: moesim calibrate --profile DIR --hardware H "
                           "[--out FILE]\n");
   fails_with("fidelity", "moesim fidelity: usage: moesim fidelity --profile DIR [--hardware H]\n"
+                         "       moesim fidelity --leave-one-out | --fit-kernel [--profiles "
+                         "DIR,...] [--vidur-compute DIR] [--check-set GPU,...] [--layer-models "
+                         "M,...]\n"
                          "       moesim fidelity --vidur DIR --hardware H [--calibrate-with "
                          "PROFILE] [--vidur-network DIR]\n"
                          "       moesim fidelity --collectives DIR [--hardware H] [--backend "

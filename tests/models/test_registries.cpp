@@ -21,7 +21,7 @@ using namespace moesim;
 using Names = std::vector<std::string>;
 
 TEST_CASE("cost models: every built-in is registered") {
-  CHECK(cost_models().names() == Names{"profiled", "roofline"});
+  CHECK(cost_models().names() == Names{"kernel", "profiled", "roofline"});
 }
 
 TEST_CASE("routing models: every built-in is registered, sorted by name") {
@@ -42,7 +42,7 @@ TEST_CASE("communication efficiencies: every built-in is registered, sorted by n
 
 TEST_CASE("an unknown name throws ConfigError listing the valid names") {
   CHECK_THROWS_WITH_AS((void)cost_models().create("vidur", {}),
-                       "unknown cost model 'vidur'; valid: profiled, roofline", ConfigError);
+                       "unknown cost model 'vidur'; valid: kernel, profiled, roofline", ConfigError);
   CHECK_THROWS_WITH_AS((void)routing_models().create("unifrom", {}),
                        "unknown routing model 'unifrom'; valid: correlated, grouped, measured, "
                        "skewed, uniform",

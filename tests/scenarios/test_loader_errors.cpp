@@ -233,3 +233,16 @@ TEST_CASE("scenario: a plug-in map without 'name' is reported, not an internal e
         "t.yaml:5:11: error: workload.source: expected a request source name, or a map with "
         "'name' and its parameters\n");
 }
+
+TEST_CASE("scenario: cost model 'kernel' on hardware without its figures names the preset file") {
+  CHECK(errors_of("name: t\nmodel: qwen1.5-moe-a2.7b\n"
+                  "hardware: {preset: h100-sxm, architecture: \"\"}\n"
+                  "cluster: {nodes: 1, devices_per_node: 1}\nserving: {cost_model: kernel}\n"
+                  "workload:\n  source: {name: poisson, rate: 2/s, requests: 10}\n") ==
+        "t.yaml:5:23: error: serving.cost_model: cost model 'kernel' needs hardware key "
+        "'architecture', which hardware 'h100-sxm' (models/catalog/hardware/h100-sxm.yaml) "
+        "lacks\n1 error(s)\n");
+  CHECK(errors_of("name: t\nmodel: qwen1.5-moe-a2.7b\nhardware: h100-sxm\n"
+                  "cluster: {nodes: 1, devices_per_node: 1}\nserving: {cost_model: kernel}\n"
+                  "workload:\n  source: {name: poisson, rate: 2/s, requests: 10}\n") == "");
+}
