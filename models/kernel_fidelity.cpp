@@ -1,5 +1,6 @@
 #include "models/kernel_fidelity.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <functional>
@@ -165,7 +166,7 @@ std::vector<KernelGpuReport> kernel_leave_one_out(const std::vector<KernelCheckD
     if (!x.layers.empty()) {
       const Hardware& hw = x.data.hw;
       const KernelFamily& f = r.fitted;
-      std::vector<double> lk, lr, sk, sr, bk, br;
+      std::vector<double> lk, lr, sk, sr, bk, br, qk, qr;
       for (const auto& l : x.layers) {
         const double k = measured_layer_prediction(
             l, [&](const Op& op) { return kernel_time(op, hw, f).time.value(); });
@@ -173,6 +174,10 @@ std::vector<KernelGpuReport> kernel_leave_one_out(const std::vector<KernelCheckD
             l, [&](const Op& op) { return roofline_time(op, hw).time.value(); });
         const double ek = std::abs(k - l.time_s) / l.time_s, er = std::abs(rf - l.time_s) / l.time_s;
         (l.moe_block ? bk : lk).push_back(ek);
+        if (!l.moe_block) {
+          qk.push_back(k / l.time_s);
+          qr.push_back(rf / l.time_s);
+        }
         (l.moe_block ? br : lr).push_back(er);
         if (!l.moe_block && l.batch <= 8) {
           sk.push_back(ek);
@@ -185,6 +190,12 @@ std::vector<KernelGpuReport> kernel_leave_one_out(const std::vector<KernelCheckD
       r.direct_small_roofline = error_stats(sr);
       r.direct_block_kernel = error_stats(bk);
       r.direct_block_roofline = error_stats(br);
+      const auto median = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return v.empty() ? 0.0 : v[v.size() / 2];
+      };
+      r.direct_ratio_kernel = median(qk);
+      r.direct_ratio_roofline = median(qr);
     }
     out.push_back(std::move(r));
   }
@@ -196,6 +207,11 @@ std::string pct(const ErrorStats& s) {
   if (s.count == 0) return "n/a | n/a";
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.1f%% | %.1f%%", 100 * s.median, 100 * s.p90);
+  return buf;
+}
+std::string ratio(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", x);
   return buf;
 }
 std::string diff(const ErrorStats& s) {
@@ -237,15 +253,18 @@ std::string kernel_fidelity_markdown(const std::vector<KernelGpuReport>& reports
   if (any_direct) {
     s += "\nWhole layers timed on the GPU (profiler decode_layer / moe_block; CUDA graph replay). "
          "Errors: median | p90.\n\n| GPU left out | model | layer median | p90 | layer batch 1-8 "
-         "median | p90 | MoE block median | p90 | layers |\n|---|---|---|---|---|---|---|---|---|\n";
+         "median | p90 | MoE block median | p90 | layers | median predicted / measured |\n"
+         "|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : reports) {
       if (r.direct_layer_kernel.count == 0) continue;
       s += "| " + r.label + " | kernel (left out) | " + pct(r.direct_layer_kernel) + " | " +
            pct(r.direct_small_kernel) + " | " + pct(r.direct_block_kernel) + " | " +
-           std::to_string(r.direct_layer_kernel.count) + " |\n";
+           std::to_string(r.direct_layer_kernel.count) + " | " + ratio(r.direct_ratio_kernel) +
+           " |\n";
       s += "| " + r.label + " | catalog roofline | " + pct(r.direct_layer_roofline) + " | " +
            pct(r.direct_small_roofline) + " | " + pct(r.direct_block_roofline) + " | " +
-           std::to_string(r.direct_layer_roofline.count) + " |\n";
+           std::to_string(r.direct_layer_roofline.count) + " | " +
+           ratio(r.direct_ratio_roofline) + " |\n";
     }
   }
   s += "\nPer operator family (kernel model, left out): median | p90\n\n";

@@ -60,6 +60,7 @@ struct KernelGpuReport {
   // Against whole measured layers (MeasuredLayer): kernel and catalog roofline.
   ErrorStats direct_layer_kernel, direct_layer_roofline, direct_small_kernel,
       direct_small_roofline, direct_block_kernel, direct_block_roofline;
+  double direct_ratio_kernel = 0, direct_ratio_roofline = 0;  // median predicted / measured
 };
 
 // Predicted time of one measured layer or block under `price` (seconds per op occurrence).
