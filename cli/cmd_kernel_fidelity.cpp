@@ -5,8 +5,6 @@
 #include <cstdio>
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <map>
 #include <set>
 
@@ -38,7 +36,7 @@ std::vector<std::string> split_list(const std::string& s) {
 // The GPU a preset names ("h100-sxm" -> "h100").
 std::string gpu_of(const std::string& preset) { return preset.substr(0, preset.find('-')); }
 
-void read_layers(const std::string& dir, bool block, std::vector<MeasuredLayer>& out);
+std::vector<MeasuredLayer> measured_layers(const ProfileTables& t);
 
 // The project's tables in `dir` (metadata names the preset).
 KernelCheckData table_data(const std::string& dir, const std::set<std::string>& check_set) {
@@ -57,55 +55,23 @@ KernelCheckData table_data(const std::string& dir, const std::set<std::string>& 
   std::erase_if(gqa.decode, is_mla);
   std::erase_if(gqa.prefill, is_mla);
   d.data.samples = table_samples(gqa);
+  d.layers = measured_layers(*tables);
   d.tables = std::move(tables);
-  read_layers(dir, false, d.layers);
-  read_layers(dir, true, d.layers);
   return d;
 }
 
-// decode_layer.csv / moe_block.csv of `dir` (profiler/README.md, Schema), graph-timed rows only.
-void read_layers(const std::string& dir, bool block, std::vector<MeasuredLayer>& out) {
-  const fs::path file = fs::path(dir) / (block ? "moe_block.csv" : "decode_layer.csv");
-  std::error_code ec;
-  if (!fs::is_regular_file(file, ec)) return;
-  std::ifstream in(file);
-  std::string line;
-  std::getline(in, line);
-  const auto header = split_list(line);
-  const auto col = [&](const std::string& name) {
-    const auto it = std::find(header.begin(), header.end(), name);
-    if (it == header.end()) throw InputError(file.string() + ":1: missing column '" + name + "'");
-    return std::size_t(it - header.begin());
-  };
-  const std::size_t c_model = col("model"), c_batch = col("batch"), c_q = col("q"),
-                    c_time = col("time_s"), c_graph = col("graph");
-  const std::size_t c_ctx = block ? 0 : col("context"), c_ffn = block ? 0 : col("ffn");
+// The tables' whole layers (graph-timed rows), each with its catalog model.
+std::vector<MeasuredLayer> measured_layers(const ProfileTables& t) {
   std::map<std::string, ModelArch> models;
-  for (int n = 2; std::getline(in, line); ++n) {
-    std::vector<std::string> f;
-    std::stringstream ss(line);
-    for (std::string cell; std::getline(ss, cell, ',');) f.push_back(cell);
-    if (f.size() < header.size())
-      throw InputError(file.string() + ":" + std::to_string(n) + ": expected " +
-                       std::to_string(header.size()) + " fields");
-    if (f[c_graph] != "1") continue;
-    MeasuredLayer l;
-    if (!models.count(f[c_model])) models[f[c_model]] = load_model_preset(f[c_model]);
-    l.model = models[f[c_model]];
-    l.moe_block = block;
-    l.dense_ffn = !block && f[c_ffn] == "dense";
-    try {
-      l.batch = std::stoi(f[c_batch]);
-      l.q = std::stoi(f[c_q]);
-      l.context = block ? 0 : std::stoi(f[c_ctx]);
-      l.time_s = std::stod(f[c_time]);
-    } catch (const std::exception&) {
-      throw InputError(file.string() + ":" + std::to_string(n) + ": batch, q, context or time_s is not a number");
-    }
-    if (l.time_s <= 0 || l.batch < 1 || l.q < 1)
-      throw InputError(file.string() + ":" + std::to_string(n) + ": time_s, batch and q must be positive");
-    out.push_back(std::move(l));
+  std::vector<MeasuredLayer> out;
+  for (const LayerRow& r : t.layers) {
+    if (!r.graph) continue;
+    auto it = models.find(r.model);
+    if (it == models.end()) it = models.emplace(r.model, load_model_preset(r.model)).first;
+    out.push_back({it->second, r.moe_block, r.dense_ffn, int(r.batch), int(r.q), int(r.context),
+                   r.time_s});
   }
+  return out;
 }
 
 // Vidur's eager per-op times under `dir`/<gpu>/ for the GPUs it has (a100, h100).

@@ -167,7 +167,7 @@ AttentionWork attention_work(const AttentionConfig& c, int shard) {
 
 std::size_t ProfileTables::rows() const {
   return gemm.size() + grouped.size() + decode.size() + prefill.size() + elementwise.size() +
-         collective.size();
+         collective.size() + layers.size();
 }
 
 std::vector<GemmRow> read_gemm_table(const std::string& path) {
@@ -264,9 +264,34 @@ ProfileTables read_profile(const std::string& dir) {
   if (has("attention_prefill.csv")) t.prefill = read_prefill_table(file("attention_prefill.csv"));
   if (has("elementwise.csv")) t.elementwise = read_elementwise_table(file("elementwise.csv"));
   if (has("collective.csv")) t.collective = read_collective_table(file("collective.csv"));
+  if (has("decode_layer.csv")) t.layers = read_layer_table(file("decode_layer.csv"), false);
+  if (has("moe_block.csv")) {
+    auto blocks = read_layer_table(file("moe_block.csv"), true);
+    t.layers.insert(t.layers.end(), blocks.begin(), blocks.end());
+  }
   t.metadata = read_profile_metadata(file("metadata.json"));
   if (t.rows() == 0) throw InputError(dir + ": no measured rows (expected gemm.csv, ...)");
   return t;
+}
+
+std::vector<LayerRow> read_layer_table(const std::string& path, bool moe_block) {
+  Csv csv(path, moe_block ? std::vector<std::string>{"model", "batch", "q", "time_s", "graph"}
+                          : std::vector<std::string>{"model", "batch", "q", "context", "time_s",
+                                                     "graph", "ffn"});
+  std::vector<LayerRow> out;
+  for (const auto& r : csv.rows()) {
+    LayerRow l;
+    l.model = csv.text(r, "model");
+    l.moe_block = moe_block;
+    l.dense_ffn = !moe_block && csv.text(r, "ffn") == "dense";
+    l.graph = csv.text(r, "graph") == "1";
+    l.batch = csv.number(r, "batch");
+    l.q = csv.number(r, "q");
+    l.context = moe_block ? 0.0 : csv.number(r, "context", false);
+    l.time_s = csv.number(r, "time_s");
+    out.push_back(std::move(l));
+  }
+  return out;
 }
 
 Op table_gemm_op(double m, double n, double k, DType dtype) {

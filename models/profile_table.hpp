@@ -76,6 +76,16 @@ struct CollectiveRow {
   double time_s = 0;
 };
 
+// decode_layer.csv (one whole decoder layer) or moe_block.csv (router + experts only), as the
+// profiler's layer families write them (profiler/README.md, Schema).
+struct LayerRow {
+  std::string model;       // catalog preset
+  bool moe_block = false;  // from moe_block.csv
+  bool dense_ffn = false;  // decode_layer.csv `ffn` = dense (a dense layer of an MoE model)
+  bool graph = true;       // timed by CUDA-graph replay
+  double batch = 0, q = 0, context = 0, time_s = 0;
+};
+
 struct ProfileMetadata {
   bool present = false;         // metadata.json was found
   std::string device_name;      // e.g. "NVIDIA H100 80GB HBM3"
@@ -91,6 +101,7 @@ struct ProfileTables {
   std::vector<PrefillRow> prefill;
   std::vector<ElementwiseRow> elementwise;
   std::vector<CollectiveRow> collective;
+  std::vector<LayerRow> layers;  // decode_layer.csv, then moe_block.csv
   [[nodiscard]] std::size_t rows() const;
 };
 
@@ -107,6 +118,8 @@ struct ProfileTables {
 [[nodiscard]] std::vector<PrefillRow> read_prefill_table(const std::string& path);
 [[nodiscard]] std::vector<ElementwiseRow> read_elementwise_table(const std::string& path);
 [[nodiscard]] std::vector<CollectiveRow> read_collective_table(const std::string& path);
+// decode_layer.csv (`moe_block` false) or moe_block.csv (true).
+[[nodiscard]] std::vector<LayerRow> read_layer_table(const std::string& path, bool moe_block);
 // device_name and hardware_preset of metadata.json (string fields of the top-level object).
 [[nodiscard]] ProfileMetadata read_profile_metadata(const std::string& path);
 
