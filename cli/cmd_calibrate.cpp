@@ -163,7 +163,7 @@ int cmd_fidelity(int argc, char** argv) {
   Args a(argc, argv, 2,
          {"profile", "hardware", "vidur", "vidur-network", "calibrate-with", "collectives",
           "backend", "devices-per-node", "profiles", "vidur-compute", "check-set",
-          "layer-models", "serving", "engine", "set", "model", "fit-params"},
+          "layer-models", "serving", "engine", "set", "model", "fit-params", "rows"},
          {"leave-one-out", "fit-kernel", "json", "fit-engine"});
   if (a.has("leave-one-out") || a.has("fit-kernel")) return kernel_fidelity_command(a);
   if (a.has("serving")) return serving_fidelity_command(a);

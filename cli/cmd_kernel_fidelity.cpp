@@ -1,4 +1,5 @@
 // moesim fidelity --leave-one-out [--profiles DIR,...] [--vidur-compute DIR] [--check-set G,...]
+// [--rows FILE]
 // [--fit-kernel]: the kernel cost model, fitted without each GPU in turn, against that GPU's
 // measurements (models/kernel_fidelity.hpp). --fit-kernel prints the shipped constants instead:
 // each family fitted on every dataset of its GPUs except the check set.
@@ -8,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "analysis/atomic_file.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
 #include "models/calibration.hpp"
@@ -104,6 +106,22 @@ std::vector<KernelCheckData> vidur_data(const std::string& dir,
   return out;
 }
 
+// Every priced operator row of every left-out GPU: what the markdown's medians summarise.
+std::string kernel_rows_csv(const std::vector<KernelGpuReport>& reports) {
+  std::string out = "left_out,family,op,dtype,m,n,k,units,flops,bytes,measured_s,kernel_s,roofline_s\n";
+  char buf[512];
+  for (const auto& r : reports) {
+    for (const auto& x : r.rows) {
+      std::snprintf(buf, sizeof buf, "\"%s\",%s,%s,%s,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n",
+                    r.label.c_str(), x.family.c_str(), x.op.name, std::string(dtype_name(x.op.dtype)).c_str(), x.op.m,
+                    x.op.n, x.op.k, x.op.units, x.op.flops.value(), x.op.bytes.value(),
+                    x.measured_s, x.kernel_s, x.roofline_s);
+      out += buf;
+    }
+  }
+  return out;
+}
+
 std::string family_line(const KernelFamily& f) {
   std::string s = "      family(\"" + f.name + "\", {";
   for (std::size_t i = 0; i < kKernelParams; ++i) {
@@ -146,6 +164,7 @@ int kernel_fidelity_command(const Args& a) {
            a.get_or("layer-models", "qwen1.5-moe-a2.7b,qwen2-57b-a14b,qwen2-0.5b")))
     models.push_back(load_model_preset(name));
   const auto reports = kernel_leave_one_out(data, models);
+  if (const auto rows = a.get("rows")) write_file_atomic(*rows, kernel_rows_csv(reports));
   std::printf("%s", kernel_fidelity_markdown(reports).c_str());
   return 0;
 }

@@ -40,7 +40,7 @@ constexpr const char* kUsage =
     "                      fit the roofline's efficiencies to measured tables\n"
     "  fidelity --profile DIR [--hardware H] | --vidur DIR --hardware H [--calibrate-with DIR]\n"
     "                      error of each cost model against measured tables\n"
-    "  fidelity --leave-one-out | --fit-kernel [--profiles DIR,...]\n"
+    "  fidelity --leave-one-out | --fit-kernel [--profiles DIR,...] [--rows FILE]\n"
     "                      the kernel cost model fitted without each GPU, checked on it\n"
     "  fidelity --serving DIR [--serving DIR]... [--engine NAME] [--set path=value]... [--fit-engine]\n"
     "                      replay measured serving runs; measured versus predicted latencies\n";

@@ -34,6 +34,15 @@ double eta_compute_of(OpClass c, const KernelFamily& f) {
   }
 }
 
+double eta_memory_of(OpClass c, const KernelFamily& f) {
+  switch (c) {
+    case OpClass::kGroupedGemm: return f[P::kEtaMemoryGrouped];
+    case OpClass::kAttention: return f[P::kEtaMemoryAttention];
+    case OpClass::kElementwise: return f[P::kEtaMemoryElementwise];
+    default: return f[P::kEtaMemory];
+  }
+}
+
 // Fraction of the compute units busy over the waves of `tiles` output tiles.
 double wave_efficiency(double tiles, double units) {
   if (tiles <= 0 || units <= 0) return 1.0;
@@ -91,7 +100,7 @@ OpTime kernel_time(const Op& op, const Hardware& hw, const KernelFamily& f) {
     unit_bytes = f[P::kUnitBytesAttention];
     mem_units = std::min(units, op.units);
   }
-  double bw = f[P::kEtaMemory] * hw.memory_bandwidth.value();
+  double bw = eta_memory_of(op.op_class, f) * hw.memory_bandwidth.value();
   if (unit_bytes > 0 && clock > 0) bw = std::min(bw, mem_units * unit_bytes * clock);
   const double tm = bw > 0 ? op.bytes.value() / bw : 0.0;
   return {Seconds(fixed + smooth_max(tc, tm, f[P::kSmooth])), tc > tm};

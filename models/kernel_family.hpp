@@ -17,7 +17,7 @@ enum class KernelParam {
   kFixedGrouped,       // s: same, one kernel of a grouped (MoE expert) GEMM
   kFixedAttention,     // s: same, one attention kernel
   kFixedElementwise,   // s: same, one elementwise kernel (norm, add, copy, softmax)
-  kEtaMemory,          // asymptotic fraction of DRAM bandwidth a streaming kernel reaches
+  kEtaMemory,          // asymptotic fraction of DRAM bandwidth a GEMM reaches
   kEtaGemm,            // asymptotic fraction of the dtype's peak a large GEMM reaches
   kEtaGrouped,         // same for grouped GEMMs
   kEtaAttention,       // same for attention
@@ -26,8 +26,11 @@ enum class KernelParam {
   kSmooth,             // exponent p of the smooth maximum (a^p + b^p)^(1/p) of compute, memory
   kEagerExtra,         // s: extra time per kernel launched one by one (eager) instead of from a
                        // captured graph; used for eager measurements and `launch: eager`
+  kEtaMemoryGrouped,   // asymptotic fraction of DRAM bandwidth a grouped GEMM reaches
+  kEtaMemoryAttention, // asymptotic fraction of DRAM bandwidth an attention kernel reaches
+  kEtaMemoryElementwise,  // same, elementwise kernels (norms, adds, copies, softmax)
 };
-inline constexpr std::size_t kKernelParams = 12;
+inline constexpr std::size_t kKernelParams = 15;
 
 struct KernelParamInfo {
   const char* name;

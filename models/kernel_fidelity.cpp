@@ -139,6 +139,7 @@ std::vector<KernelGpuReport> kernel_leave_one_out(const std::vector<KernelCheckD
     for (const Sample& s : x.data.samples) {
       const double k = kernel_sample_time(s, x.data, r.fitted);
       const double rf = roofline_time(s.op, x.data.hw).time.value();
+      r.rows.push_back({s.family, s.op, s.measured_s, k, rf});
       per_family[s.family].push_back(std::abs(k - s.measured_s) / s.measured_s);
       all_k.push_back(std::abs(k - s.measured_s) / s.measured_s);
       all_r.push_back(std::abs(rf - s.measured_s) / s.measured_s);

@@ -47,6 +47,13 @@ struct LayerErrors {
   std::size_t skipped = 0;        // points the tables could not price
 };
 
+// One priced row of a left-out GPU (for `moesim fidelity --leave-one-out --rows FILE`).
+struct KernelRowResult {
+  std::string family;  // table family
+  Op op;
+  double measured_s = 0, kernel_s = 0, roofline_s = 0;
+};
+
 struct KernelGpuReport {
   std::string label, gpu;
   bool check_only = false;
@@ -61,6 +68,7 @@ struct KernelGpuReport {
   ErrorStats direct_layer_kernel, direct_layer_roofline, direct_small_kernel,
       direct_small_roofline, direct_block_kernel, direct_block_roofline;
   double direct_ratio_kernel = 0, direct_ratio_roofline = 0;  // median predicted / measured
+  std::vector<KernelRowResult> rows;  // every operator row priced (same order as the data)
 };
 
 // Predicted time of one measured layer or block under `price` (seconds per op occurrence).

@@ -38,6 +38,9 @@ KernelFamily round_family() {
   f[KernelParam::kUnitBytesAttention] = 10;
   f[KernelParam::kSmooth] = 2;
   f[KernelParam::kEagerExtra] = 5e-6;
+  f[KernelParam::kEtaMemoryGrouped] = 0.5;
+  f[KernelParam::kEtaMemoryAttention] = 0.5;
+  f[KernelParam::kEtaMemoryElementwise] = 0.5;
   f.tile_m = 128;
   f.tile_n = 128;
   return f;
