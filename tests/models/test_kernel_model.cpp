@@ -149,3 +149,24 @@ TEST_CASE("kernel model: fitting recovers constants that generated the data") {
   for (const auto& s : d.samples)
     CHECK(kernel_sample_time(s, d, fit) == doctest::Approx(s.measured_s).epsilon(0.01));
 }
+
+TEST_CASE("kernel model: each class streams at its own fraction of the memory bandwidth") {
+  const Hardware hw = small_device();
+  KernelFamily f = round_family();
+  // 1 MB: t = fixed + smax_2(t_c, 1e6 B / (eta_class x 1e12 B/s)); the 1 x 1 x 1 GEMM is one
+  // tile on 4 units (w = 1/4), its 2 FLOPs negligible.
+  Op copy;
+  copy.name = "copy";
+  copy.op_class = OpClass::kElementwise;
+  copy.bytes = Bytes(1e6);
+  const Op gemm = gemm_op(1, 1, 1, 1e6);
+  f[KernelParam::kEtaMemoryElementwise] = 0.25;  // only the elementwise kernel slows
+  CHECK(kernel_time(copy, hw, f).time.value() == doctest::Approx(1e-6 + 1e6 / 0.25e12));
+  CHECK(kernel_time(gemm, hw, f).time.value() ==
+        doctest::Approx(2e-6 + std::sqrt(std::pow(1e6 / 0.5e12, 2) +
+                                         std::pow(2.0 / (0.25 * 50e12), 2))));
+  f[KernelParam::kEtaMemory] = 1.0;  // the GEMM's fraction, not the elementwise one
+  CHECK(kernel_time(copy, hw, f).time.value() == doctest::Approx(1e-6 + 1e6 / 0.25e12));
+  CHECK(kernel_time(gemm, hw, f).time.value() ==
+        doctest::Approx(2e-6 + std::sqrt(std::pow(1e6 / 1e12, 2) + std::pow(2.0 / (0.25 * 50e12), 2))));
+}
