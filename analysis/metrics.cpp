@@ -7,6 +7,12 @@
 namespace moesim {
 namespace {
 std::string num(double v) { return JsonWriter::number(v); }
+
+// One value per DP rank, ';'-separated (one CSV field whatever the number of ranks).
+template <class T, class Format>
+void rank_list(std::ostream& out, const std::vector<T>& v, Format f) {
+  for (std::size_t i = 0; i < v.size(); ++i) out << (i ? ";" : "") << f(v[i]);
+}
 }  // namespace
 
 MetricsCollector::MetricsCollector(const std::string& dir, bool requests_csv, bool steps_csv,
@@ -24,7 +30,9 @@ MetricsCollector::MetricsCollector(const std::string& dir, bool requests_csv, bo
     steps_ = std::make_unique<AtomicFile>(dir + "/steps.csv");
     steps_->out() << "start_s,instance,duration_s,sequences,decode_sequences,prefill_tokens,"
                      "tokens,emitted_tokens,kv_blocks_used,attention_s,ffn_s,experts_s,"
-                     "communication_s,other_s,draft_s,host_s,target_efficiency\n";
+                     "communication_s,other_s,draft_s,host_s,target_efficiency,ranks,"
+                     "slowest_rank,rank_tokens,rank_sequences,rank_running,rank_waiting,"
+                     "rank_kv_blocks,rank_own_s\n";
   }
 }
 
@@ -44,7 +52,21 @@ void MetricsCollector::on_step(const StepRecord& s) {
                   << num(s.experts.value()) << ',' << num(s.communication.value()) << ','
                   << num(s.other.value()) << ',' << num(s.draft.value()) << ','
                   << num(s.host.value()) << ','
-                  << num(s.target_efficiency) << '\n';
+                  << num(s.target_efficiency) << ',' << s.ranks << ',' << s.slowest_rank << ',';
+    std::ostream& o = steps_->out();
+    const auto whole = [](std::int64_t v) { return v; };
+    rank_list(o, s.rank_tokens, whole);
+    o << ',';
+    rank_list(o, s.rank_sequences, whole);
+    o << ',';
+    rank_list(o, s.rank_running, whole);
+    o << ',';
+    rank_list(o, s.rank_waiting, whole);
+    o << ',';
+    rank_list(o, s.rank_kv_blocks, whole);
+    o << ',';
+    rank_list(o, s.rank_own_s, [](double v) { return num(v); });
+    o << '\n';
   }
 }
 

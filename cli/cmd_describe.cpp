@@ -76,7 +76,7 @@ int cmd_describe(int argc, char** argv) {
     describe_registry(routing_models(), "serving.routing");
     describe_registry(schedulers(), "serving.scheduler");
     describe_registry(engine_overheads(), "serving.engine");
-    describe_registry(routers(), "serving.router, serving.decode_router");
+    describe_registry(routers(), "serving.router, serving.decode_router, serving.dp_router");
     describe_registry(topology_builders(), "cluster.topology");
     describe_registry(communication_efficiencies(), "hardware.communication_efficiency");
     std::printf("  %-26s %s\n", "(cluster.topology_file)",

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace moesim {
 
@@ -49,13 +51,63 @@ StepCost StepCostCalculator::evaluate(const BatchShape& batch) const {
   if (batch.tokens <= 0) return out;
   ForwardOps fwd = build_forward_ops(model_, par_, batch, routing_.get());
   out.expert_load = fwd.expert_load;
-  out.ops.reserve(fwd.ops.size());
+  std::vector<PricedOp> ops;
+  ops.reserve(fwd.ops.size());
+  for (const Op& op : fwd.ops) ops.push_back(price(op));
+  assemble(out, std::move(ops));
+  return out;
+}
+
+StepCost StepCostCalculator::evaluate_ranks(const std::vector<BatchShape>& ranks) const {
+  if (int(ranks.size()) != par_.dp) {
+    throw std::invalid_argument("evaluate_ranks: " + std::to_string(ranks.size()) +
+                                " batches for dp=" + std::to_string(par_.dp));
+  }
+  StepCost out;
+  out.rank_local.assign(ranks.size(), Seconds(0));
+  BatchShape all;
+  for (const BatchShape& b : ranks) all.add(b);
+  if (all.tokens <= 0) return out;
+  std::vector<PricedOp> slowest;
+  Seconds slowest_time{-1};
+  for (std::size_t r = 0; r < ranks.size(); ++r) {
+    if (ranks[r].tokens <= 0) continue;
+    // build_forward_ops gives each rank tokens / dp: a shape dp times this rank's batch makes
+    // every rank-local op see exactly this rank's tokens, sequences and KV reads.
+    BatchShape as_every_rank;
+    for (int k = 0; k < par_.dp; ++k) as_every_rank.add(ranks[r]);
+    const ForwardOps fwd = build_forward_ops(model_, par_, as_every_rank, routing_.get());
+    std::vector<PricedOp> mine;
+    Seconds t{0};
+    for (const Op& op : fwd.ops) {
+      if (!op_is_rank_local(op)) continue;
+      mine.push_back(price(op));
+      t += mine.back().total();
+    }
+    out.rank_local[r] = t;
+    if (t > slowest_time) {
+      slowest_time = t;
+      out.slowest_rank = int(r);
+      slowest = std::move(mine);
+    }
+  }
+  // Routed experts and the all-to-all over every rank's tokens.
+  const ForwardOps shared = build_forward_ops(model_, par_, all, routing_.get());
+  out.expert_load = shared.expert_load;
+  for (const Op& op : shared.ops) {
+    if (!op_is_rank_local(op)) slowest.push_back(price(op));
+  }
+  assemble(out, std::move(slowest));
+  return out;
+}
+
+void StepCostCalculator::assemble(StepCost& out, std::vector<PricedOp> ops) const {
+  out.ops = std::move(ops);
   Seconds layer_compute{0}, layer_comm{0};
-  for (const Op& op : fwd.ops) {
-    out.ops.push_back(price(op));
-    out.total += out.ops.back().total();
-    if (op.scope == OpScope::kPerLayer) {
-      (op.collective != Collective::kNone ? layer_comm : layer_compute) += out.ops.back().total();
+  for (const PricedOp& p : out.ops) {
+    out.total += p.total();
+    if (p.op.scope == OpScope::kPerLayer) {
+      (p.op.collective != Collective::kNone ? layer_comm : layer_compute) += p.total();
     }
   }
   if (par_.two_batch_overlap && layer_comm.value() > 0) {
@@ -67,7 +119,6 @@ StepCost StepCostCalculator::evaluate(const BatchShape& batch) const {
     out.overlap_saving = (layer_compute + layer_comm) - (hi + lo * 0.5);
     out.total = out.total - out.overlap_saving;
   }
-  return out;
 }
 
 }  // namespace moesim

@@ -23,6 +23,10 @@ struct StepCost {
   std::vector<PricedOp> ops;
   ExpertLoad expert_load;
   Seconds overlap_saving{0};  // time hidden by two-micro-batch overlap (already out of total)
+  // evaluate_ranks only: each rank's own ops (op_is_rank_local) for its batch alone, and the
+  // slowest rank, whose ops are the rank-local part of `ops` (lowest index on ties).
+  std::vector<Seconds> rank_local;
+  int slowest_rank = 0;
   // Sum of per-layer ops divided by the number of layers (a mean layer).
   [[nodiscard]] Seconds per_layer_mean(int layers) const;
   [[nodiscard]] Seconds time_of(const char* name) const;
@@ -35,7 +39,16 @@ class StepCostCalculator {
                      std::shared_ptr<const RoutingModel> routing,
                      std::shared_ptr<const CollectiveModel> collectives);
 
+  // A step of the whole instance, its tokens split evenly over the parallel().dp attention
+  // data-parallel ranks (one pooled batch).
   [[nodiscard]] StepCost evaluate(const BatchShape& batch) const;
+  // A step of an instance whose dp ranks each bring their own batch (ranks.size() ==
+  // parallel().dp; an empty shape is a rank with no work, which still joins the MoE layers).
+  // The ranks meet at every MoE layer, so the step lasts the slowest rank's own ops (attention,
+  // dense FFN, router, shared experts, norms, LM head, sampling; priced for its batch alone)
+  // plus the routed experts and EP all-to-all priced for the union of the ranks' tokens.
+  // Throws std::invalid_argument when ranks.size() != parallel().dp.
+  [[nodiscard]] StepCost evaluate_ranks(const std::vector<BatchShape>& ranks) const;
   [[nodiscard]] Seconds time(const BatchShape& batch) const { return evaluate(batch).total; }
   [[nodiscard]] PricedOp price(const Op& op) const;
 
@@ -44,6 +57,10 @@ class StepCostCalculator {
   [[nodiscard]] const Parallel& parallel() const { return par_; }
 
  private:
+  // Sums `ops` (one forward pass) into out.total and out.ops, then takes off what two-micro-
+  // batch overlap hides.
+  void assemble(StepCost& out, std::vector<PricedOp> ops) const;
+
   ModelArch model_;
   Hardware hw_;
   Parallel par_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <string>
 
 #include "models/errors.hpp"
@@ -251,6 +252,12 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
 }
 
 }  // namespace
+
+bool op_is_rank_local(const Op& op) {
+  return std::strcmp(op.name, op_names::kRoutedExperts) != 0 &&
+         std::strcmp(op.name, op_names::kDispatch) != 0 &&
+         std::strcmp(op.name, op_names::kCombine) != 0;
+}
 
 ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const BatchShape& b,
                              const RoutingModel* routing) {

@@ -24,6 +24,12 @@ struct ForwardOps {
 [[nodiscard]] ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par,
                                            const BatchShape& batch, const RoutingModel* routing);
 
+// Whether `op` works on the tokens of one attention data-parallel rank (embedding, attention, its
+// TP all-reduce, dense FFN, router, shared experts, norms, LM head, sampling) rather than on the
+// tokens of all the instance's ranks together (routed experts, EP dispatch and combine). Ranks
+// that schedule their own batches run the first kind on their own batch and meet at the second.
+[[nodiscard]] bool op_is_rank_local(const Op& op);
+
 // Op names (stable; documented in the README). Routed experts contain "experts".
 namespace op_names {
 inline constexpr const char* kQkvProj = "attn_qkv_proj";

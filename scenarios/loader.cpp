@@ -180,6 +180,8 @@ void read_serving(MapReader& root, Scenario& s) {
   v.scheduler.name = "vllm";
   v.router.name = "round_robin";
   v.decode_router.name = "least_outstanding_tokens";
+  v.dp_router.name = "least_requests";
+  (void)complete_params(routers().at("least_requests").params, v.dp_router.params);
   v.cost_model.name = "roofline";
   v.routing.name = "uniform";
   v.engine.name = "none";
@@ -192,6 +194,8 @@ void read_serving(MapReader& root, Scenario& s) {
   r->plugin("scheduler", schedulers(), v.scheduler, Req::kOptional);
   r->plugin("router", routers(), v.router, Req::kOptional);
   r->plugin("decode_router", routers(), v.decode_router, Req::kOptional);
+  r->choice("dp_scheduling", v.dp_scheduling, {"per_rank", "pooled"}, Req::kOptional);
+  r->plugin("dp_router", routers(), v.dp_router, Req::kOptional);
   r->plugin("cost_model", cost_models(), v.cost_model, Req::kOptional);
   if (v.cost_model.name == "kernel") {
     // Nothing falls back silently: the kernel model needs the preset's kernel figures.

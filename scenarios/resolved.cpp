@@ -183,6 +183,8 @@ std::string resolved_yaml(const Scenario& s) {
   plugin(e, "scheduler", schedulers(), v.scheduler);
   plugin(e, "router", routers(), v.router);
   plugin(e, "decode_router", routers(), v.decode_router);
+  e << YAML::Key << "dp_scheduling" << YAML::Value << v.dp_scheduling;
+  plugin(e, "dp_router", routers(), v.dp_router);
   plugin(e, "cost_model", cost_models(), v.cost_model);
   plugin(e, "routing", routing_models(), v.routing);
   plugin(e, "engine", engine_overheads(), v.engine);

@@ -65,6 +65,11 @@ struct ServingConfig {
   PluginConfig scheduler;   // sim scheduler policy
   PluginConfig router;      // sim router: arrivals -> colocated or prefill instances
   PluginConfig decode_router;  // sim router: finished prefills -> decode instances
+  // Attention data parallelism inside an instance (deployment dp > 1): per_rank gives every DP
+  // rank its own scheduler, limits and KV cache, placed by dp_router, stepping together (vLLM,
+  // SGLang); pooled keeps one scheduler and KV cache for the instance, tokens split evenly.
+  std::string dp_scheduling = "per_rank";
+  PluginConfig dp_router;   // sim router: arrivals in an instance -> its DP ranks
   PluginConfig cost_model;  // models cost model
   PluginConfig routing;     // models routing model
   PluginConfig engine;      // sim engine overhead: host time per step (none, vllm_v1, ...)

@@ -90,7 +90,15 @@ std::shared_ptr<const StepCostCalculator> make_target_calculator(const Scenario&
 std::int64_t kv_capacity_blocks(const Scenario& s, const Parallel& p) {
   const double per_token = kv_bytes_per_token_per_device(s.model, p).value();
   const double tokens_per_group = std::max(0.0, kv_budget_per_device(s, p).value()) / per_token;
+  // Per-rank scheduling: every rank's cache is whole blocks of its own group's memory.
+  if (scheduling_ranks(s, p) > 1) {
+    return std::int64_t(tokens_per_group) / s.serving.kv_block_size * p.dp;
+  }
   return std::int64_t(tokens_per_group * p.dp) / s.serving.kv_block_size;
+}
+
+int scheduling_ranks(const Scenario& s, const Parallel& p) {
+  return s.serving.dp_scheduling == "per_rank" ? p.dp : 1;
 }
 
 KvNetworkSpec kv_network_spec(const ClusterGraph& g, const std::vector<InstanceSetup>& instances) {
@@ -130,6 +138,7 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
     is.target = make_calculator(s, pool_model(s, pool), pool.parallel,
                                 std::make_shared<GraphCollectiveModel>(graph, pi.devices, eta));
     is.kv_capacity_blocks = kv_capacity_blocks(s, pool.parallel);
+    is.ranks = scheduling_ranks(s, pool.parallel);
     is.devices = pi.devices;
     is.attention_group = pool.parallel.tp;
     is.kv_bytes_per_token_per_device = kv_bytes_per_token_per_device(s.model, pool.parallel).value();
@@ -139,6 +148,8 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
   setup.make_scheduler = [sched] { return schedulers().create(sched.name, sched.params); };
   setup.router = routers().create(s.serving.router.name, s.serving.router.params);
   setup.decode_router = routers().create(s.serving.decode_router.name, s.serving.decode_router.params);
+  const PluginConfig dp_router = s.serving.dp_router;
+  setup.make_rank_router = [dp_router] { return routers().create(dp_router.name, dp_router.params); };
   setup.engine = engine_overheads().create(s.serving.engine.name, s.serving.engine.params);
   setup.kv_block_size = s.serving.kv_block_size;
   setup.reuse_preempted_kv = s.serving.reuse_preempted_kv;

@@ -32,6 +32,8 @@ struct PlacedInstance {
 
 // KV-cache blocks of one instance of layout `p` after weights (and the draft model) are placed.
 [[nodiscard]] std::int64_t kv_capacity_blocks(const Scenario& s, const Parallel& p);
+// Schedulers of one instance of layout `p`: p.dp with serving.dp_scheduling per_rank, else 1.
+[[nodiscard]] int scheduling_ranks(const Scenario& s, const Parallel& p);
 
 // Links and routes between every prefill and every decode device.
 [[nodiscard]] KvNetworkSpec kv_network_spec(const ClusterGraph& g,

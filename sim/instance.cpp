@@ -2,23 +2,75 @@
 
 #include <algorithm>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 namespace moesim {
+
+namespace {
+DpRanks one_rank(std::unique_ptr<Scheduler> scheduler) {
+  DpRanks r;
+  r.schedulers.push_back(std::move(scheduler));
+  return r;
+}
+}  // namespace
 
 Instance::Instance(int index, std::shared_ptr<const StepCostCalculator> target,
                    std::unique_ptr<Scheduler> scheduler, KvCache kv, SpeculationSetup spec,
                    InstanceRole role, std::shared_ptr<const EngineOverhead> engine)
+    : Instance(index, std::move(target), one_rank(std::move(scheduler)), kv, std::move(spec), role,
+               std::move(engine)) {}
+
+Instance::Instance(int index, std::shared_ptr<const StepCostCalculator> target, DpRanks ranks,
+                   KvCache kv_per_rank, SpeculationSetup spec, InstanceRole role,
+                   std::shared_ptr<const EngineOverhead> engine)
     : index_(index),
       role_(role),
       target_(std::move(target)),
-      scheduler_(std::move(scheduler)),
-      kv_(kv),
+      rank_router_(std::move(ranks.router)),
       spec_(std::move(spec)),
-      engine_(std::move(engine)) {}
+      engine_(std::move(engine)) {
+  const std::size_t n = ranks.schedulers.size();
+  if (n == 0 || (n > 1 && (int(n) != target_->parallel().dp || !rank_router_))) {
+    throw std::invalid_argument("instance " + std::to_string(index) + ": " + std::to_string(n) +
+                                " rank schedulers for dp=" +
+                                std::to_string(target_->parallel().dp) +
+                                (rank_router_ ? "" : " without a rank router"));
+  }
+  for (auto& sched : ranks.schedulers) ranks_.push_back(Rank{std::move(sched), kv_per_rank, {}, {}});
+  rank_loads_.resize(n);
+}
 
-void Instance::enqueue(Sequence* s) {
+int Instance::place(const Request& r) {
+  if (ranks_.size() == 1) {
+    ranks_[0].incoming += 1;
+    return 0;
+  }
+  for (std::size_t k = 0; k < ranks_.size(); ++k) {
+    const Rank& rk = ranks_[k];
+    InstanceLoad& l = rank_loads_[k];
+    l.outstanding_tokens = 0;
+    for (const Sequence* s : rk.waiting) l.outstanding_tokens += s->to_prefill + s->remaining_output();
+    for (const Sequence* s : rk.running) l.outstanding_tokens += s->to_prefill + s->remaining_output();
+    l.waiting = std::int64_t(rk.waiting.size()) + rk.incoming;
+    l.running = std::int64_t(rk.running.size());
+    l.sequences = l.waiting + l.running;
+    const double cap = double(rk.kv.capacity());
+    l.kv_utilization = cap > 0 ? double(rk.kv.used()) / cap : 0.0;
+  }
+  const int k = rank_router_->choose(r, rank_loads_);
+  ranks_[std::size_t(k)].incoming += 1;
+  return k;
+}
+
+void Instance::enqueue(Sequence* s) { enqueue(s, place(s->req)); }
+
+void Instance::enqueue(Sequence* s, int rank) {
+  Rank& rk = ranks_[std::size_t(rank)];
+  rk.incoming -= 1;
   s->instance = index_;
-  waiting_.push_back(s);
+  s->rank = rank;
+  rk.waiting.push_back(s);
 }
 
 const std::vector<double>& Instance::acceptance_for(int gamma) {
@@ -32,10 +84,16 @@ const std::vector<double>& Instance::acceptance_for(int gamma) {
 bool Instance::start_step(Seconds now, bool more_arrivals) {
   if (busy_) return true;
   plan_.clear();
-  SchedulerView view{waiting_, running_, kv_, std::int64_t(spec_.gamma) + 1, more_arrivals,
-                     admissions_};
-  scheduler_->plan(view, plan_);
-  preemptions_ += std::int64_t(plan_.preempted.size());
+  for (Rank& rk : ranks_) {
+    rk.plan.clear();
+    SchedulerView view{rk.waiting, rk.running, rk.kv, std::int64_t(spec_.gamma) + 1, more_arrivals,
+                       rk.admissions};
+    rk.scheduler->plan(view, rk.plan);
+    preemptions_ += std::int64_t(rk.plan.preempted.size());
+    plan_.items.insert(plan_.items.end(), rk.plan.items.begin(), rk.plan.items.end());
+    plan_.preempted.insert(plan_.preempted.end(), rk.plan.preempted.begin(),
+                           rk.plan.preempted.end());
+  }
   if (plan_.items.empty()) return false;
   for (const StepItem& it : plan_.items) {
     if (it.prefill && it.seq->prefill_start.value() < 0) it.seq->prefill_start = now;
@@ -43,6 +101,11 @@ bool Instance::start_step(Seconds now, bool more_arrivals) {
   record_ = StepRecord{};
   record_.instance = index_;
   record_.start = now;
+  record_.ranks = int(ranks_.size());
+  for (const Rank& rk : ranks_) {
+    record_.rank_running.push_back(std::int64_t(rk.running.size()));
+    record_.rank_waiting.push_back(std::int64_t(rk.waiting.size()));
+  }
   record_.duration = price_step();
   busy_ = true;
   step_end_ = now + record_.duration;
@@ -50,24 +113,45 @@ bool Instance::start_step(Seconds now, bool more_arrivals) {
 }
 
 Seconds Instance::price_step() {
-  BatchShape batch, decode_q1, decode_plain;
-  StepWork work;
+  // One batch per rank (a single one when pooled): the step's items, the same sequences at
+  // q = 1 (draft and target efficiency) and at their q (verification only).
+  const std::size_t n = ranks_.size();
+  std::vector<BatchShape> batch(n), decode_q1(n), verify_only(n);
+  std::vector<StepWork> work(n);
+  BatchShape q1_all;
+  record_.rank_tokens.assign(n, 0);
+  record_.rank_sequences.assign(n, 0);
   for (const StepItem& it : plan_.items) {
     const Sequence& s = *it.seq;
+    const std::size_t r = std::size_t(s.rank);
     if (it.prefill) {
-      batch.add_prefill(it.q, s.context, it.q == s.to_prefill);
+      batch[r].add_prefill(it.q, s.context, it.q == s.to_prefill);
       record_.prefill_tokens += it.q;
-      if (it.q == s.to_prefill) work.output_tokens += 1;  // the prompt's last chunk samples
+      work[r].prefill_tokens += it.q;
+      if (it.q == s.to_prefill) work[r].output_tokens += 1;  // the prompt's last chunk samples
     } else {
-      batch.add_decode(it.q, s.context);
-      decode_q1.add_decode(1, s.context);
+      batch[r].add_decode(it.q, s.context);
+      decode_q1[r].add_decode(1, s.context);
+      q1_all.add_decode(1, s.context);
+      verify_only[r].add_decode(it.q, s.context);
       record_.decode_sequences += 1;
-      work.output_tokens += 1;
+      work[r].output_tokens += 1;
     }
+    record_.rank_tokens[r] += it.q;
+    record_.rank_sequences[r] += 1;
+    work[r].sequences += 1;
+    work[r].scheduled_tokens += it.q;
   }
+  const bool per_rank = n > 1;
+  auto evaluate = [&](const std::vector<BatchShape>& b) {
+    return per_rank ? target_->evaluate_ranks(b) : target_->evaluate(b[0]);
+  };
   record_.sequences = std::int64_t(plan_.items.size());
-  record_.tokens = batch.tokens;
-  const StepCost cost = target_->evaluate(batch);
+  for (const BatchShape& b : batch) record_.tokens += b.tokens;
+  const StepCost cost = evaluate(batch);
+  record_.slowest_rank = cost.slowest_rank;
+  record_.rank_own_s.assign(n, 0.0);
+  for (std::size_t r = 0; r < cost.rank_local.size(); ++r) record_.rank_own_s[r] = cost.rank_local[r].value();
   Seconds total = cost.total;
   for (const auto& p : cost.ops) {
     const Seconds t = p.total();
@@ -81,25 +165,29 @@ Seconds Instance::price_step() {
       record_.ffn += t;
     else record_.other += t;
   }
-  if (spec_.gamma > 0 && decode_q1.sequences > 0) {
-    const DraftInputs in{decode_q1, spec_.gamma, *target_, spec_.draft.get()};
+  if (spec_.gamma > 0 && q1_all.sequences > 0) {
+    // Drafting is priced for all the speculating sequences split evenly over the ranks;
+    // rejection sampling runs on every rank for its own sequences, so the busiest one counts.
+    const DraftInputs in{q1_all, spec_.gamma, *target_, spec_.draft.get()};
     record_.draft = spec_.method->draft_time(in);
-    const Op rej = rejection_sampling_op(target_->model(), decode_q1, spec_.gamma,
-                                         target_->parallel());
+    BatchShape busiest = q1_all;
+    if (per_rank) {
+      std::int64_t most = 0;
+      for (const BatchShape& b : decode_q1) most = std::max(most, b.sequences);
+      busiest.sequences = most * target_->parallel().dp;
+    }
+    const Op rej =
+        rejection_sampling_op(target_->model(), busiest, spec_.gamma, target_->parallel());
     record_.draft += target_->price(rej).time;
     total += record_.draft;
     // Target efficiency at this batch: decoding the same sequences one token each, alone.
-    BatchShape verify_only;
-    for (const StepItem& it : plan_.items) {
-      if (!it.prefill) verify_only.add_decode(it.q, it.seq->context);
-    }
-    record_.target_efficiency = target_->time(decode_q1) / target_->time(verify_only);
+    record_.target_efficiency = evaluate(decode_q1).total / evaluate(verify_only).total;
   }
   if (engine_) {
-    work.sequences = record_.sequences;
-    work.scheduled_tokens = record_.tokens;
-    work.prefill_tokens = record_.prefill_tokens;
-    record_.host = engine_->apply(work, total).exposed;
+    // Every rank's engine core schedules its own batch in parallel: the slowest one counts.
+    for (std::size_t r = 0; r < n; ++r) {
+      record_.host = std::max(record_.host, engine_->apply(work[r], total).exposed);
+    }
     total += record_.host;
   }
   return total;
@@ -150,33 +238,82 @@ void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished,
       s.generated += emitted;
       record_.emitted_tokens += emitted;
     }
+    Rank& rk = ranks_[std::size_t(s.rank)];
     if (s.remaining_output() <= 0) {
       if (s.first_token.value() < 0) s.first_token = now;
       s.finish = now;
-      kv_.release(s);
-      running_.erase(std::find(running_.begin(), running_.end(), &s));
+      rk.kv.release(s);
+      rk.running.erase(std::find(rk.running.begin(), rk.running.end(), &s));
       finished.push_back(&s);
     } else if (role_ == InstanceRole::kPrefill && !s.prefilling() && handed_off) {
-      running_.erase(std::find(running_.begin(), running_.end(), &s));
+      rk.running.erase(std::find(rk.running.begin(), rk.running.end(), &s));
       handed_off->push_back(&s);
     }
   }
-  record_.kv_blocks_used = kv_.used();
+  record_.kv_blocks_used = kv_used();
+  for (const Rank& rk : ranks_) record_.rank_kv_blocks.push_back(rk.kv.used());
 }
 
 std::int64_t Instance::outstanding_tokens() const {
   std::int64_t t = 0;
-  for (const Sequence* s : waiting_) t += s->to_prefill + s->remaining_output();
-  for (const Sequence* s : running_) t += s->to_prefill + s->remaining_output();
+  for (const Rank& rk : ranks_) {
+    for (const Sequence* s : rk.waiting) t += s->to_prefill + s->remaining_output();
+    for (const Sequence* s : rk.running) t += s->to_prefill + s->remaining_output();
+  }
   return t;
 }
 
+std::int64_t Instance::waiting() const {
+  std::int64_t n = 0;
+  for (const Rank& rk : ranks_) n += std::int64_t(rk.waiting.size()) + rk.incoming;
+  return n;
+}
+
+std::int64_t Instance::running() const {
+  std::int64_t n = 0;
+  for (const Rank& rk : ranks_) n += std::int64_t(rk.running.size());
+  return n;
+}
+
+std::int64_t Instance::sequences() const {
+  std::int64_t n = 0;
+  for (const Rank& rk : ranks_) n += std::int64_t(rk.waiting.size() + rk.running.size());
+  return n;
+}
+
+std::int64_t Instance::kv_used() const {
+  std::int64_t n = 0;
+  for (const Rank& rk : ranks_) n += rk.kv.used();
+  return n;
+}
+
+std::int64_t Instance::kv_capacity() const {
+  std::int64_t n = 0;
+  for (const Rank& rk : ranks_) n += rk.kv.capacity();
+  return n;
+}
+
+double Instance::kv_peak_utilization() const {
+  double u = 0;
+  for (const Rank& rk : ranks_) {
+    if (rk.kv.capacity() > 0) u = std::max(u, double(rk.kv.peak()) / double(rk.kv.capacity()));
+  }
+  return u;
+}
+
+void Instance::set_reuse_preempted_kv(bool on) {
+  for (Rank& rk : ranks_) rk.kv.set_reuse_preempted(on);
+}
+
 void Instance::drop_unrunnable(std::vector<Sequence*>& rejected) {
-  if (busy_ || !running_.empty()) return;
-  while (!waiting_.empty()) {
-    Sequence* s = waiting_.front();
-    waiting_.pop_front();
-    rejected.push_back(s);
+  if (busy_) return;
+  for (Rank& rk : ranks_) {
+    if (!rk.running.empty()) continue;
+    while (!rk.waiting.empty()) {
+      Sequence* s = rk.waiting.front();
+      rk.waiting.pop_front();
+      rejected.push_back(s);
+    }
   }
 }
 

@@ -1,4 +1,5 @@
-// Router plug-ins: which data-parallel instance receives an arriving request.
+// Router plug-ins: which data-parallel instance receives an arriving request, and inside an
+// instance whose attention DP ranks schedule on their own, which rank (serving.dp_router).
 #pragma once
 
 #include <cstdint>
@@ -12,6 +13,8 @@ namespace moesim {
 struct InstanceLoad {
   std::int64_t outstanding_tokens = 0;  // prompt tokens to prefill + output tokens to generate
   std::int64_t sequences = 0;           // waiting + running
+  std::int64_t waiting = 0;             // not yet admitted (queued or about to be)
+  std::int64_t running = 0;             // admitted
   double kv_utilization = 0;            // used / capacity blocks
   std::int64_t prefix_blocks = 0;       // leading prompt blocks of this request it has cached
 };

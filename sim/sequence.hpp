@@ -18,6 +18,7 @@ struct Sequence {
   std::int64_t kv_blocks = 0;   // blocks held in the instance's KV cache
   std::int64_t admitted_order = 0;  // admission counter (preemption picks the latest)
   int instance = -1;
+  int rank = 0;  // attention data-parallel rank inside the instance (per-rank scheduling)
   // Timeline and statistics (-1: not yet).
   Seconds prefill_start{-1};  // first prefill chunk scheduled
   Seconds prefill_end{-1};    // prompt fully prefilled (first token computed)

@@ -35,7 +35,7 @@ struct Event {
 
 struct Transfer {
   Sequence* seq = nullptr;
-  int from = 0, to = 0;
+  int from = 0, to = 0, rank = 0;
   double start = 0, bytes = 0;
 };
 
@@ -46,16 +46,19 @@ class Driver {
       : setup_(setup), obs_(obs), progress_(progress) {
     for (std::size_t i = 0; i < setup.instances.size(); ++i) {
       const InstanceSetup& is = setup.instances[i];
+      DpRanks ranks;
+      for (int r = 0; r < is.ranks; ++r) ranks.schedulers.push_back(setup.make_scheduler());
+      if (is.ranks > 1) ranks.router = setup.make_rank_router();
+      const std::int64_t rank_blocks = is.kv_capacity_blocks / is.ranks;
       instances_.push_back(std::make_unique<Instance>(
-          int(i), is.target, setup.make_scheduler(),
-          KvCache(is.kv_capacity_blocks, setup.kv_block_size), setup.speculation, is.role,
-          setup.engine));
-      if (setup.reuse_preempted_kv) instances_.back()->kv_mut().set_reuse_preempted(true);
+          int(i), is.target, std::move(ranks), KvCache(rank_blocks, setup.kv_block_size),
+          setup.speculation, is.role, setup.engine));
+      if (setup.reuse_preempted_kv) instances_.back()->set_reuse_preempted_kv(true);
       (is.role == InstanceRole::kDecode ? decode_ : front_).push_back(int(i));
       const bool own = !setup.prefix_cache.shared && is.role != InstanceRole::kDecode;
       caches_.emplace_back(own ? setup.prefix_cache.blocks : 0);
-      min_capacity_tokens_ = std::min(min_capacity_tokens_,
-                                      is.kv_capacity_blocks * std::int64_t(setup.kv_block_size));
+      min_capacity_tokens_ =
+          std::min(min_capacity_tokens_, rank_blocks * std::int64_t(setup.kv_block_size));
     }
     if (setup.prefix_cache.shared) shared_cache_.emplace(setup.prefix_cache.blocks);
     loading_tokens_.assign(setup.instances.size(), 0);
@@ -81,13 +84,9 @@ class Driver {
     for (std::size_t i = 0; i < instances_.size(); ++i) {
       const Instance& inst = *instances_[i];
       totals_.preemptions += inst.preemptions();
-      totals_.kv_blocks_in_use_at_end += inst.kv().used();
-      totals_.kv_capacity_blocks = std::min(totals_.kv_capacity_blocks, inst.kv().capacity());
-      const double cap = double(inst.kv().capacity());
-      if (cap > 0) {
-        totals_.kv_peak_utilization =
-            std::max(totals_.kv_peak_utilization, double(inst.kv().peak()) / cap);
-      }
+      totals_.kv_blocks_in_use_at_end += inst.kv_used();
+      totals_.kv_capacity_blocks = std::min(totals_.kv_capacity_blocks, inst.kv_capacity());
+      totals_.kv_peak_utilization = std::max(totals_.kv_peak_utilization, inst.kv_peak_utilization());
     }
     if (network_ && now > 0) {
       const auto& bytes = network_->link_bytes();
@@ -146,8 +145,10 @@ class Driver {
       // Requests still loading their prefix from the pool are bound to the instance already.
       loads_[k].outstanding_tokens = inst.outstanding_tokens() + loading_tokens_[pool[k]];
       loads_[k].sequences = inst.sequences() + loading_sequences_[pool[k]];
-      const double cap = double(inst.kv().capacity());
-      loads_[k].kv_utilization = cap > 0 ? double(inst.kv().used()) / cap : 0.0;
+      loads_[k].waiting = inst.waiting() + loading_sequences_[pool[k]];
+      loads_[k].running = inst.running();
+      const double cap = double(inst.kv_capacity());
+      loads_[k].kv_utilization = cap > 0 ? double(inst.kv_used()) / cap : 0.0;
       if (r) loads_[k].prefix_blocks = cache(pool[k]).match(r->prefix_blocks);
     }
   }
@@ -248,10 +249,13 @@ class Driver {
       violation("instance " + std::to_string(inst.index()) + " step has duration " +
                 std::to_string(r.duration.value()));
     }
-    if (inst.kv().used() > inst.kv().capacity() || inst.kv().used() < 0) {
-      violation("instance " + std::to_string(inst.index()) + " holds " +
-                std::to_string(inst.kv().used()) + " KV blocks of " +
-                std::to_string(inst.kv().capacity()));
+    for (int k = 0; k < inst.ranks(); ++k) {
+      const KvCache& kv = inst.kv(k);
+      if (kv.used() > kv.capacity() || kv.used() < 0) {
+        violation("instance " + std::to_string(inst.index()) +
+                  (inst.ranks() > 1 ? " rank " + std::to_string(k) : std::string()) + " holds " +
+                  std::to_string(kv.used()) + " KV blocks of " + std::to_string(kv.capacity()));
+      }
     }
   }
 
@@ -280,9 +284,9 @@ class Driver {
       violation("request " + std::to_string(live_.begin()->first) + " never finished");
     }
     for (const auto& inst : instances_) {
-      if (inst->kv().used() != 0) {
+      if (inst->kv_used() != 0) {
         violation("instance " + std::to_string(inst->index()) + " still holds " +
-                  std::to_string(inst->kv().used()) + " KV blocks at the end");
+                  std::to_string(inst->kv_used()) + " KV blocks at the end");
       }
     }
   }
@@ -327,7 +331,9 @@ class Driver {
     // The sequence lands in one attention group of the decode instance; each of its devices
     // receives what it holds of the KV, from the prefill devices in turn.
     const int groups = std::max<int>(1, int(dst.devices.size()) / std::max(1, dst.attention_group));
-    const int g = int(s->req.id % std::uint64_t(groups));
+    // Per-rank scheduling: the rank is chosen now and its attention group receives the KV.
+    const int rank = instances_[to]->place(s->req);
+    const int g = dst.ranks > 1 ? rank : int(s->req.id % std::uint64_t(groups));
     std::vector<KvFlow> flows;
     double bytes = 0;
     for (int k = 0; k < dst.attention_group; ++k) {
@@ -339,7 +345,7 @@ class Driver {
       flows.push_back(f);
     }
     const std::uint64_t id = s->req.id;
-    transfers_[id] = Transfer{s, from, to, now, bytes};
+    transfers_[id] = Transfer{s, from, to, rank, now, bytes};
     totals_.kv_transfers += 1;
     totals_.kv_transfer_bytes += bytes;
     network_->start(id, flows);
@@ -352,7 +358,7 @@ class Driver {
     instances_[t.from]->release_handed_off(*t.seq);
     t.seq->kv_arrival = Seconds(now);
     totals_.kv_transfer_s.push_back(now - t.start);
-    instances_[t.to]->enqueue(t.seq);
+    instances_[t.to]->enqueue(t.seq, t.rank);
     try_start(now, t.to);
     try_start(now, t.from);
   }

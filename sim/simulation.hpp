@@ -28,7 +28,10 @@ class SimObserver {
 struct InstanceSetup {
   InstanceRole role = InstanceRole::kColocated;
   std::shared_ptr<const StepCostCalculator> target;
-  std::int64_t kv_capacity_blocks = 0;
+  std::int64_t kv_capacity_blocks = 0;  // whole instance; each rank holds its share
+  // Scheduling ranks: 1 (one scheduler and KV cache, tokens split evenly over dp) or the
+  // target's dp (one scheduler, KV cache and set of limits per attention DP rank).
+  int ranks = 1;
   std::vector<int> devices;          // global device indices (placement)
   int attention_group = 1;           // devices holding one sequence's KV (tp)
   double kv_bytes_per_token_per_device = 0;  // what each of them holds per token
@@ -52,6 +55,8 @@ struct SimulationSetup {
   std::function<std::unique_ptr<Scheduler>()> make_scheduler;
   std::unique_ptr<Router> router;         // arrivals -> colocated or prefill instances
   std::unique_ptr<Router> decode_router;  // finished prefills -> decode instances
+  // Places sequences on the DP ranks of an instance with ranks > 1 (one router per instance).
+  std::function<std::unique_ptr<Router>()> make_rank_router;
   int kv_block_size = 16;
   bool reuse_preempted_kv = false;  // KvCache::set_reuse_preempted on every instance
   std::int64_t max_model_len = 0;

@@ -71,7 +71,7 @@ TEST_CASE("misspelt key: place, key path, suggestion") {
   text += "serving:\n  kv_blok_size: 32\n";
   CHECK(errors_of(text) ==
         "t.yaml:8:3: error: serving.kv_blok_size: unknown key; did you mean 'kv_block_size'? "
-        "(valid keys: scheduler, router, decode_router, cost_model, routing, engine, kv_block_size, "
+        "(valid keys: scheduler, router, decode_router, dp_scheduling, dp_router, cost_model, routing, engine, kv_block_size, "
         "memory_utilization, max_model_len, reuse_preempted_kv, prefix_cache_blocks, prefix_block_tokens, "
         "prefix_cache_scope, prefix_pool_bandwidth, prefix_pool_latency)\n");
 }

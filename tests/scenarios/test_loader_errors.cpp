@@ -189,7 +189,7 @@ TEST_CASE("scenario: a key that is a list or null is an unknown key, not a crash
         "cluster, deployment, serving, speculative, workload, slo, output)\n");
   CHECK(errors_of(with("serving: {~: 1}\n")) ==
         "t.yaml:7:11: error: serving.~: unknown key; (valid keys: scheduler, router, "
-        "decode_router, cost_model, routing, engine, kv_block_size, memory_utilization, "
+        "decode_router, dp_scheduling, dp_router, cost_model, routing, engine, kv_block_size, memory_utilization, "
         "max_model_len, reuse_preempted_kv, prefix_cache_blocks, prefix_block_tokens, prefix_cache_scope, prefix_pool_bandwidth, "
         "prefix_pool_latency)\n");
   CHECK(errors_of(kBase, {"serving.scheduler={name: vllm, [x]: 1}"}) ==
