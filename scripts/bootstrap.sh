@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(cmake make g++ pkg-config libsimgrid-dev libboost-graph-dev libyaml-cpp-dev
           libprotobuf-dev protobuf-compiler doctest-dev
-          clang libclang-rt-14-dev)  # clang + libFuzzer (libclang_rt.fuzzer) for `make fuzz`
+          clang libclang-rt-14-dev   # clang + libFuzzer (libclang_rt.fuzzer) for `make fuzz`
+          python3-pandas python3-matplotlib)  # python/: the moesim package and its tests
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
