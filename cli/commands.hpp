@@ -16,5 +16,6 @@ int cmd_select(int argc, char** argv);
 int cmd_speculation(int argc, char** argv);
 int cmd_calibrate(int argc, char** argv);
 int cmd_fidelity(int argc, char** argv);
+int cmd_compare(int argc, char** argv);
 
 }  // namespace moesim

@@ -31,7 +31,8 @@ constexpr const char* kUsage =
     "  sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] [--set path=value]...\n"
     "                      run every point of a sweep file, N at a time, into results.csv\n"
     "  merge DIR... [--out DIR]               join sweep shards into one results.csv\n"
-    "  select RESULTS.csv --objective KEY [--minimize] [--constraint EXPR]... [--top K]\n"
+    "  compare DIR DIR... [--metrics KEY,...] [--out DIR]\n"
+    "                      finished runs side by side, ratios to the first, overlaid CDFs\n"    "  select RESULTS.csv --objective KEY [--minimize] [--constraint EXPR]... [--top K]\n"
     "                      ranked table, removed-by counts, Pareto front and plot\n"
     "  speculation --model M --hardware H [--draft D | --method mtp] [--gamma 2,3,4]\n"
     "              [--alpha 0.6,0.8] [--batch 1,2,4,...] [--out DIR]\n"
@@ -67,10 +68,11 @@ int main(int argc, char** argv) {
     if (cmd == "speculation") return cmd_speculation(argc, argv);
     if (cmd == "calibrate") return cmd_calibrate(argc, argv);
     if (cmd == "fidelity") return cmd_fidelity(argc, argv);
+    if (cmd == "compare") return cmd_compare(argc, argv);
     std::cerr << "moesim: unknown command '" << cmd << "'; "
               << suggestion_text(cmd, {"run", "validate", "cost", "describe", "trace", "topology",
                                     "sweep", "merge", "select", "speculation",
-                                    "calibrate", "fidelity"}) << "\n"
+                                    "calibrate", "fidelity", "compare"}) << "\n"
               << kUsage;
     return 2;
   } catch (const ScenarioError& e) {

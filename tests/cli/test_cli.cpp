@@ -299,3 +299,22 @@ TEST_CASE("topology calibrate: the closed form matches SimGrid with a measured e
     CHECK(std::stod(m[1]) == doctest::Approx(std::stod(m[2])).epsilon(1e-3));
   }
 }
+
+TEST_CASE("compare: two finished runs side by side, and a folder without summary.json exits 2") {
+  const std::string d = temp_dir("compare");
+  const std::string base = "run --quiet --set workload.source.requests=20 "
+                           "--set speculative.compare_without_speculation=false ";
+  REQUIRE(run_moesim(base + "--out " + d + "/g3").status == 0);
+  REQUIRE(run_moesim(base + "--set speculative.gamma=1 --out " + d + "/g1").status == 0);
+  const auto r = run_moesim("compare " + d + "/g3 " + d + "/g1 --out " + d + "/cmp");
+  REQUIRE(r.status == 0);
+  CHECK(r.output.find("| metric | g3 | g1 |") != std::string::npos);
+  CHECK(r.output.find("| requests_completed | 20 | 20 (x1) |") != std::string::npos);
+  for (const char* f : {"compare.md", "compare.csv", "ttft_cdf.svg", "tpot_cdf.svg", "e2e_cdf.svg"})
+    CHECK(std::filesystem::exists(d + "/cmp/" + f));
+  const auto bad = run_moesim("compare " + d + "/g3 " + d + "/cmp");
+  CHECK(bad.status == 2);
+  CHECK(bad.output.find(d + "/cmp/summary.json: no such file") != std::string::npos);
+  CHECK(run_moesim("compare " + d + "/g3").status == 2);  // one run: usage
+  std::filesystem::remove_all(d);
+}
