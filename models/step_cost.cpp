@@ -21,16 +21,40 @@ Seconds StepCost::time_of(const char* name) const {
   return s;
 }
 
+namespace {
+// Fused dispatch / combine: each op that sets hidden_behind_experts = f hides up to f of the
+// routed experts' time per occurrence, from a budget the ops share in op order.
+void hide_behind_experts(StepCost& out) {
+  Seconds budget{-1};
+  for (PricedOp& p : out.ops) {
+    if (p.op.hidden_behind_experts <= 0) continue;
+    if (budget.value() < 0) {
+      budget = Seconds(0);
+      for (const PricedOp& e : out.ops) {
+        if (std::strcmp(e.op.name, op_names::kRoutedExperts) == 0) budget += e.time;
+      }
+      budget = budget * p.op.hidden_behind_experts;
+    }
+    const Seconds hidden = std::min(p.time, budget);
+    p.time = p.time - hidden;
+    budget = budget - hidden;
+    out.fused_saving += hidden * p.op.repeat;
+  }
+}
+}  // namespace
+
 StepCostCalculator::StepCostCalculator(ModelArch model, Hardware hw, Parallel par,
                                        std::shared_ptr<const CostModel> cost,
                                        std::shared_ptr<const RoutingModel> routing,
-                                       std::shared_ptr<const CollectiveModel> collectives)
+                                       std::shared_ptr<const CollectiveModel> collectives,
+                                       std::shared_ptr<const DispatchModel> dispatch)
     : model_(std::move(model)),
       hw_(std::move(hw)),
       par_(par),
       cost_(std::move(cost)),
       routing_(std::move(routing)),
-      collectives_(std::move(collectives)) {}
+      collectives_(std::move(collectives)),
+      dispatch_(std::move(dispatch)) {}
 
 PricedOp StepCostCalculator::price(const Op& op) const {
   PricedOp p{op};
@@ -47,15 +71,16 @@ PricedOp StepCostCalculator::price(const Op& op) const {
 StepCost StepCostCalculator::evaluate(const BatchShape& batch) const {
   StepCost out;
   if (batch.tokens <= 0) return out;
-  ForwardOps fwd = build_forward_ops(model_, par_, batch, routing_.get());
+  ForwardOps fwd = build_forward_ops(model_, par_, batch, routing_.get(), dispatch_.get());
   out.expert_load = fwd.expert_load;
   out.ops.reserve(fwd.ops.size());
+  for (const Op& op : fwd.ops) out.ops.push_back(price(op));
+  hide_behind_experts(out);
   Seconds layer_compute{0}, layer_comm{0};
-  for (const Op& op : fwd.ops) {
-    out.ops.push_back(price(op));
-    out.total += out.ops.back().total();
-    if (op.scope == OpScope::kPerLayer) {
-      (op.collective != Collective::kNone ? layer_comm : layer_compute) += out.ops.back().total();
+  for (const PricedOp& p : out.ops) {
+    out.total += p.total();
+    if (p.op.scope == OpScope::kPerLayer) {
+      (p.op.collective != Collective::kNone ? layer_comm : layer_compute) += p.total();
     }
   }
   if (par_.two_batch_overlap && layer_comm.value() > 0) {

@@ -23,6 +23,9 @@ struct StepCost {
   std::vector<PricedOp> ops;
   ExpertLoad expert_load;
   Seconds overlap_saving{0};  // time hidden by two-micro-batch overlap (already out of total)
+  // Time of ops with Op::hidden_behind_experts hidden behind the routed experts (already out of
+  // total and of those ops' priced time).
+  Seconds fused_saving{0};
   // Sum of per-layer ops divided by the number of layers (a mean layer).
   [[nodiscard]] Seconds per_layer_mean(int layers) const;
   [[nodiscard]] Seconds time_of(const char* name) const;
@@ -33,7 +36,8 @@ class StepCostCalculator {
   StepCostCalculator(ModelArch model, Hardware hw, Parallel par,
                      std::shared_ptr<const CostModel> cost,
                      std::shared_ptr<const RoutingModel> routing,
-                     std::shared_ptr<const CollectiveModel> collectives);
+                     std::shared_ptr<const CollectiveModel> collectives,
+                     std::shared_ptr<const DispatchModel> dispatch = nullptr);
 
   [[nodiscard]] StepCost evaluate(const BatchShape& batch) const;
   [[nodiscard]] Seconds time(const BatchShape& batch) const { return evaluate(batch).total; }
@@ -50,6 +54,7 @@ class StepCostCalculator {
   std::shared_ptr<const CostModel> cost_;
   std::shared_ptr<const RoutingModel> routing_;
   std::shared_ptr<const CollectiveModel> collectives_;
+  std::shared_ptr<const DispatchModel> dispatch_;  // null: pairwise
 };
 
 }  // namespace moesim
