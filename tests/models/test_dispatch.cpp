@@ -208,7 +208,7 @@ TEST_CASE("low_latency is never slower than pairwise on library-priced links") {
   }
 }
 
-TEST_CASE("pairwise equals the builder without a mode; fused hides behind the experts") {
+TEST_CASE("pairwise equals the builder without a mode, and fused hides behind the experts") {
   const ModelArch m = test::small_moe();
   const Hardware hw = test::hardware();
   Parallel par;
