@@ -8,6 +8,7 @@
 #include "cli/commands.hpp"
 #include "models/acceptance_model.hpp"
 #include "models/cost_model.hpp"
+#include "models/dispatch_model.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
 #include "scenarios/catalog.hpp"
@@ -74,6 +75,7 @@ int cmd_describe(int argc, char** argv) {
   } else if (what == "plugins") {
     describe_registry(cost_models(), "serving.cost_model");
     describe_registry(routing_models(), "serving.routing");
+    describe_registry(dispatch_models(), "deployment.dispatch");
     describe_registry(schedulers(), "serving.scheduler");
     describe_registry(engine_overheads(), "serving.engine");
     describe_registry(routers(), "serving.router, serving.decode_router, serving.dp_router");

@@ -20,7 +20,7 @@ LinkCollectiveModel::LinkCollectiveModel(const Hardware& hw, int devices_per_nod
 Seconds LinkCollectiveModel::time(const Op& op) const {
   if (op.group <= 1 || op.message.value() <= 0 || op.collective == Collective::kNone)
     return Seconds(0);
-  const CallPlan p = plan(op);
+  const CallPlan p = with_override(plan(op), op.call);
   Terms t = parts(op, p.algorithm, p.eta);
   // The plug-in's step latency, when it gives one, replaces the link's.
   if (p.step_latency.value() >= 0) t.latency = p.step_latency * t.steps;
@@ -73,8 +73,10 @@ LinkCollectiveModel::Terms LinkCollectiveModel::parts(const Op& op, CollectiveAl
       if (inside) return {Seconds(s / (up_.bandwidth.value() * eta)), up_.latency, 1.0};
       const double local_peers = domain_ - 1;
       const double remote_peers = n - domain_;
-      const double up_bytes = s * local_peers / (n - 1);
-      const double out_bytes = s * remote_peers / (n - 1);
+      // A caller that knows its traffic (node-limited dispatch) gives the scale-out share.
+      const double out_bytes =
+          op.call.splits() ? std::min(s, op.call.scale_out.value()) : s * remote_peers / (n - 1);
+      const double up_bytes = op.call.splits() ? s - out_bytes : s * local_peers / (n - 1);
       const double t = std::max(up_bytes / up_.bandwidth.value(),
                                 out_bytes / out_.bandwidth.value()) / eta;
       return {Seconds(t), out_.latency, 1.0};

@@ -29,7 +29,10 @@ class CollectiveModel {
 //  all-gather (S = full buffer):        o + (n-1)/n * S / (bw * eta) + (n-1) * latency
 //  reduce-scatter (S = full input):     o + (n-1)/n * S / (bw * eta) + (n-1) * latency
 //  all-to-all (S = bytes one device sends to its peers, concurrently): o + S / (bw * eta) + latency,
-//  split over scale-up and scale-out peers in proportion to their number when n spans nodes.
+//  split over scale-up and scale-out peers in proportion to their number when n spans nodes, or
+//  as Op::call.scale_out says (S_out over scale-out, S - S_out over scale-up:
+//  o + max(S_up / bw_up, S_out / bw_out) / eta + latency_out). Op::call's eta and overhead,
+//  when given, replace the plug-in's.
 // Groups of n <= 1 and S <= 0 cost 0 (no call is made, so no overhead either).
 class LinkCollectiveModel final : public CollectiveModel {
  public:

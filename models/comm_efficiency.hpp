@@ -46,6 +46,13 @@ struct CallPlan {
   Seconds step_latency{-1};
 };
 
+// `p` with what the caller fixed (Op::call): eta and overhead when given.
+[[nodiscard]] inline CallPlan with_override(CallPlan p, const CallOverride& o) {
+  if (o.efficiency > 0) p.eta = o.efficiency;
+  if (o.overhead.value() >= 0) p.overhead = o.overhead;
+  return p;
+}
+
 class CommunicationEfficiency {
  public:
   virtual ~CommunicationEfficiency() = default;

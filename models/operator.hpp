@@ -11,6 +11,18 @@ namespace moesim {
 enum class OpScope { kPerLayer, kPerStep };
 enum class Collective { kNone, kAllReduce, kAllToAll, kAllGather, kReduceScatter };
 
+// What a caller fixes about one collective call instead of the communication-efficiency plug-in
+// and the collective model's traffic pattern (expert-dispatch modes, models/dispatch_model.hpp).
+// The defaults change nothing.
+struct CallOverride {
+  // All-to-all only: bytes of Op::message that cross scale-out links (the rest stays on scale-up
+  // links). Negative: spread over peers in proportion to their number, as the algorithm does.
+  Bytes scale_out{-1};
+  double efficiency = 0;  // in (0, 1]: replaces eta(c, S); 0: the plug-in's
+  Seconds overhead{-1};   // >= 0: replaces the plug-in's per-call overhead
+  [[nodiscard]] bool splits() const { return scale_out.value() >= 0; }
+};
+
 struct Op {
   const char* name = "";  // stable name (README "Operators"); static storage
   OpClass op_class = OpClass::kGemm;
@@ -29,6 +41,11 @@ struct Op {
   Bytes message{0};  // per device: all-reduce / reduce-scatter input buffer, all-gather output
                      // buffer, all-to-all bytes sent to peers
   int group = 1;     // devices taking part
+  CallOverride call;
+  // Fraction in [0, 1] of the routed experts' time (`routed_experts`, same layers) behind which
+  // this op's time hides, shared in op order by every op that sets it (dispatch fused with the
+  // expert GEMMs); 0: none.
+  double hidden_behind_experts = 0;
 };
 
 [[nodiscard]] const char* collective_name(Collective c);

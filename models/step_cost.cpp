@@ -23,16 +23,40 @@ Seconds StepCost::time_of(const char* name) const {
   return s;
 }
 
+namespace {
+// Fused dispatch / combine: each op that sets hidden_behind_experts = f hides up to f of the
+// routed experts' time per occurrence, from a budget the ops share in op order.
+void hide_behind_experts(StepCost& out) {
+  Seconds budget{-1};
+  for (PricedOp& p : out.ops) {
+    if (p.op.hidden_behind_experts <= 0) continue;
+    if (budget.value() < 0) {
+      budget = Seconds(0);
+      for (const PricedOp& e : out.ops) {
+        if (std::strcmp(e.op.name, op_names::kRoutedExperts) == 0) budget += e.time;
+      }
+      budget = budget * p.op.hidden_behind_experts;
+    }
+    const Seconds hidden = std::min(p.time, budget);
+    p.time = p.time - hidden;
+    budget = budget - hidden;
+    out.fused_saving += hidden * p.op.repeat;
+  }
+}
+}  // namespace
+
 StepCostCalculator::StepCostCalculator(ModelArch model, Hardware hw, Parallel par,
                                        std::shared_ptr<const CostModel> cost,
                                        std::shared_ptr<const RoutingModel> routing,
-                                       std::shared_ptr<const CollectiveModel> collectives)
+                                       std::shared_ptr<const CollectiveModel> collectives,
+                                       std::shared_ptr<const DispatchModel> dispatch)
     : model_(std::move(model)),
       hw_(std::move(hw)),
       par_(par),
       cost_(std::move(cost)),
       routing_(std::move(routing)),
-      collectives_(std::move(collectives)) {}
+      collectives_(std::move(collectives)),
+      dispatch_(std::move(dispatch)) {}
 
 PricedOp StepCostCalculator::price(const Op& op) const {
   PricedOp p{op};
@@ -49,7 +73,7 @@ PricedOp StepCostCalculator::price(const Op& op) const {
 StepCost StepCostCalculator::evaluate(const BatchShape& batch) const {
   StepCost out;
   if (batch.tokens <= 0) return out;
-  ForwardOps fwd = build_forward_ops(model_, par_, batch, routing_.get());
+  ForwardOps fwd = build_forward_ops(model_, par_, batch, routing_.get(), dispatch_.get());
   out.expert_load = fwd.expert_load;
   std::vector<PricedOp> ops;
   ops.reserve(fwd.ops.size());
@@ -76,7 +100,8 @@ StepCost StepCostCalculator::evaluate_ranks(const std::vector<BatchShape>& ranks
     // every rank-local op see exactly this rank's tokens, sequences and KV reads.
     BatchShape as_every_rank;
     for (int k = 0; k < par_.dp; ++k) as_every_rank.add(ranks[r]);
-    const ForwardOps fwd = build_forward_ops(model_, par_, as_every_rank, routing_.get());
+    const ForwardOps fwd =
+        build_forward_ops(model_, par_, as_every_rank, routing_.get(), dispatch_.get());
     std::vector<PricedOp> mine;
     Seconds t{0};
     for (const Op& op : fwd.ops) {
@@ -92,7 +117,8 @@ StepCost StepCostCalculator::evaluate_ranks(const std::vector<BatchShape>& ranks
     }
   }
   // Routed experts and the all-to-all over every rank's tokens.
-  const ForwardOps shared = build_forward_ops(model_, par_, all, routing_.get());
+  const ForwardOps shared =
+      build_forward_ops(model_, par_, all, routing_.get(), dispatch_.get());
   out.expert_load = shared.expert_load;
   for (const Op& op : shared.ops) {
     if (!op_is_rank_local(op)) slowest.push_back(price(op));
@@ -103,6 +129,7 @@ StepCost StepCostCalculator::evaluate_ranks(const std::vector<BatchShape>& ranks
 
 void StepCostCalculator::assemble(StepCost& out, std::vector<PricedOp> ops) const {
   out.ops = std::move(ops);
+  hide_behind_experts(out);
   Seconds layer_compute{0}, layer_comm{0};
   for (const PricedOp& p : out.ops) {
     out.total += p.total();

@@ -27,6 +27,9 @@ struct StepCost {
   // slowest rank, whose ops are the rank-local part of `ops` (lowest index on ties).
   std::vector<Seconds> rank_local;
   int slowest_rank = 0;
+  // Time of ops with Op::hidden_behind_experts hidden behind the routed experts (already out of
+  // total and of those ops' priced time).
+  Seconds fused_saving{0};
   // Sum of per-layer ops divided by the number of layers (a mean layer).
   [[nodiscard]] Seconds per_layer_mean(int layers) const;
   [[nodiscard]] Seconds time_of(const char* name) const;
@@ -37,7 +40,8 @@ class StepCostCalculator {
   StepCostCalculator(ModelArch model, Hardware hw, Parallel par,
                      std::shared_ptr<const CostModel> cost,
                      std::shared_ptr<const RoutingModel> routing,
-                     std::shared_ptr<const CollectiveModel> collectives);
+                     std::shared_ptr<const CollectiveModel> collectives,
+                     std::shared_ptr<const DispatchModel> dispatch = nullptr);
 
   // A step of the whole instance, its tokens split evenly over the parallel().dp attention
   // data-parallel ranks (one pooled batch).
@@ -67,6 +71,7 @@ class StepCostCalculator {
   std::shared_ptr<const CostModel> cost_;
   std::shared_ptr<const RoutingModel> routing_;
   std::shared_ptr<const CollectiveModel> collectives_;
+  std::shared_ptr<const DispatchModel> dispatch_;  // null: pairwise
 };
 
 }  // namespace moesim

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
+#include <utility>
 #include <string>
 
 #include "models/errors.hpp"
@@ -201,8 +203,14 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
   }
 }
 
+const DispatchModel& default_dispatch() {
+  static const std::unique_ptr<DispatchModel> pairwise = dispatch_models().create("pairwise", {});
+  return *pairwise;
+}
+
 ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
-                   const RoutingModel& routing, std::vector<Op>& ops) {
+                   const RoutingModel& routing, const DispatchModel* dispatch,
+                   std::vector<Op>& ops) {
   const double layers = m.moe_layers();
   const double t = double(b.tokens) / par.dp;
   const Linear f = linear_layers(m.precision);
@@ -234,16 +242,28 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
   ex.k = inter;
   ops.push_back(ex);
   if (par.ep > 1) {
-    // Received by the busiest rank: its token-expert pairs, minus the share that was local.
-    const double remote = 1.0 - 1.0 / par.ep;
-    const double pairs = load.max_device_assignments;
+    // What the busiest rank sends, by the deployment's dispatch mode (pairwise: its token-expert
+    // pairs, minus the share that was local).
+    const DispatchModel& mode = dispatch ? *dispatch : default_dispatch();
+    DispatchInput in;
+    in.tokens = double(b.tokens);
+    in.experts = slots.experts;
+    in.top_k = m.moe.top_k;
+    in.ep = par.ep;
+    in.devices = par.devices();
+    in.devices_per_node = par.devices_per_node;
+    in.max_pairs = load.max_device_assignments;
+    in.mean_pairs = load.mean_device_assignments;
     const Precision& p = m.precision;
-    ops.push_back(comm(op_names::kDispatch, Collective::kAllToAll,
-                       pairs * ep_bytes_per_token(m, par, p.dispatch) * remote, par.devices(),
-                       layers, p.dispatch));
-    ops.push_back(comm(op_names::kCombine, Collective::kAllToAll,
-                       pairs * ep_bytes_per_token(m, par, p.combine) * remote, par.devices(),
-                       layers, p.combine));
+    for (auto [name, dtype] : {std::pair{op_names::kDispatch, p.dispatch},
+                               std::pair{op_names::kCombine, p.combine}}) {
+      in.bytes_per_token = ep_bytes_per_token(m, par, dtype);
+      const DispatchModel::Call c = mode.call(in);
+      Op op = comm(name, Collective::kAllToAll, c.message.value(), par.devices(), layers, dtype);
+      op.call = c.call;
+      op.hidden_behind_experts = c.hidden_behind_experts;
+      ops.push_back(op);
+    }
   } else if (par.tp > 1) {
     ops.push_back(comm(op_names::kTpMoe, Collective::kAllReduce, t * m.hidden * kStreamBytes,
                        par.tp, layers, kStreamDType));
@@ -260,7 +280,7 @@ bool op_is_rank_local(const Op& op) {
 }
 
 ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const BatchShape& b,
-                             const RoutingModel* routing) {
+                             const RoutingModel* routing, const DispatchModel* dispatch) {
   check_layout(m, par);
   ForwardOps out;
   auto& ops = out.ops;
@@ -281,7 +301,7 @@ ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const Batc
   }
   if (m.is_moe()) {
     if (!routing) throw ConfigError("an MoE model needs a routing model");
-    out.expert_load = add_moe(m, par, b, *routing, ops);
+    out.expert_load = add_moe(m, par, b, *routing, dispatch, ops);
   }
   // Two RMSNorms and two residual adds per layer: ~6 activation reads/writes of H per token.
   ops.push_back(elementwise(op_names::kNorms, 6.0 * t * m.hidden * kStreamBytes, OpScope::kPerLayer,

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "models/batch.hpp"
+#include "models/dispatch_model.hpp"
 #include "models/model_arch.hpp"
 #include "models/operator.hpp"
 #include "models/parallel.hpp"
@@ -19,10 +20,12 @@ struct ForwardOps {
   ExpertLoad expert_load;  // of one MoE layer (zero for dense models)
 };
 
-// `routing` may be null for dense models. Throws ConfigError when the layout does not divide
-// the model (checked again, with file positions, by the scenario cross-checks).
+// `routing` may be null for dense models; `dispatch` null = the `pairwise` mode. Throws
+// ConfigError when the layout does not divide the model (checked again, with file positions, by
+// the scenario cross-checks).
 [[nodiscard]] ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par,
-                                           const BatchShape& batch, const RoutingModel* routing);
+                                           const BatchShape& batch, const RoutingModel* routing,
+                                           const DispatchModel* dispatch = nullptr);
 
 // Whether `op` works on the tokens of one attention data-parallel rank (embedding, attention, its
 // TP all-reduce, dense FFN, router, shared experts, norms, LM head, sampling) rather than on the

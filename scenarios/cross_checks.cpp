@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstdio>
 
+#include "models/dispatch_model.hpp"
 #include "models/memory.hpp"
 
 namespace moesim {
@@ -64,6 +65,26 @@ void check_pool(MapReader& root, const Scenario& s, std::size_t i) {
     layout_error(root, key("ep"),
                  "ep=" + std::to_string(p.ep) + " does not divide the instance's " +
                      std::to_string(p.devices()) + " devices (tp x dp)");
+  }
+  if (m.is_moe() && p.ep > 1 && p.devices() % p.ep == 0 &&
+      (m.moe.experts + p.redundant_experts) % p.ep == 0) {
+    // The dispatch mode's parameters against this layout (node_limited: the node limit must
+    // leave K experts), asked once with a balanced pass.
+    DispatchInput in;
+    in.tokens = p.ep;
+    in.experts = m.moe.experts + p.redundant_experts;
+    in.top_k = m.moe.top_k;
+    in.ep = p.ep;
+    in.devices = p.devices();
+    in.devices_per_node = s.cluster.devices_per_node;
+    in.max_pairs = in.mean_pairs = double(m.moe.top_k);
+    in.bytes_per_token = m.hidden;
+    try {
+      (void)dispatch_models().create(pool.dispatch.name, pool.dispatch.params)->call(in);
+    } catch (const ConfigError& e) {
+      layout_error(root, key("dispatch"), std::string("dispatch '") + pool.dispatch.name +
+                                              "': " + e.what());
+    }
   }
   if (m.is_moe() && (m.moe.experts + p.redundant_experts) % p.ep != 0) {
     layout_error(root, key("ep"),

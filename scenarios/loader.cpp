@@ -7,6 +7,7 @@
 #include "models/acceptance_model.hpp"
 #include "models/cost_kernel.hpp"
 #include "models/cost_model.hpp"
+#include "models/dispatch_model.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
 #include "scenarios/catalog.hpp"
@@ -137,6 +138,7 @@ void read_pool(MapReader& r, PoolConfig& p, bool with_role, int per_node) {
   }
   r.quantity("dispatch_overhead_per_token", p.parallel.dispatch_overhead_per_token,
              Dimension::kBytes, Req::kOptional);
+  r.plugin("dispatch", dispatch_models(), p.dispatch, Req::kOptional);
   read_devices(r, p, per_node);
 }
 
@@ -153,7 +155,7 @@ void read_deployment(MapReader& root, Scenario& s) {
   const YAML::Node pools = r->raw("pools");
   for (const char* k : {"role", "replicas", "tp", "dp", "ep", "redundant_experts", "two_batch_overlap",
                         "dispatch_dtype", "combine_dtype",
-                        "dispatch_overhead_per_token", "devices"}) {
+                        "dispatch_overhead_per_token", "dispatch", "devices"}) {
     if (r->has(k)) {
       (void)r->raw(k);
       r->error(k, "set it inside each entry of 'pools', not beside it");

@@ -7,6 +7,7 @@
 #include "models/acceptance_model.hpp"
 #include "models/comm_efficiency.hpp"
 #include "models/cost_model.hpp"
+#include "models/dispatch_model.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
 #include "sim/router.hpp"
@@ -170,6 +171,8 @@ std::string resolved_yaml(const Scenario& s) {
       e << YAML::Key << "combine_dtype" << YAML::Value << std::string(dtype_name(*p.combine_dtype));
     e << YAML::Key << "dispatch_overhead_per_token" << YAML::Value
       << q(p.parallel.dispatch_overhead_per_token.value(), Dimension::kBytes);
+    // The default (pairwise, no parameters) is left out, as before the key existed.
+    if (p.dispatch.name != "pairwise") plugin(e, "dispatch", dispatch_models(), p.dispatch);
     if (!p.devices.empty()) {
       e << YAML::Key << "devices" << YAML::Value << YAML::Flow << YAML::BeginSeq;
       for (int d : p.devices) e << d;

@@ -41,6 +41,8 @@ struct PoolConfig {
   // EP payload formats of this pool's instances when the pool sets them (deployment.dispatch_dtype,
   // deployment.combine_dtype); otherwise the model's precision.dispatch and precision.combine.
   std::optional<DType> dispatch_dtype, combine_dtype;
+  // Expert-dispatch mode of this pool's instances (models/dispatch_model.hpp); pairwise default.
+  PluginConfig dispatch{"pairwise", {}};
   // Explicit placement: replicas x tp x dp global device indices, replica by replica, in rank
   // order; empty = the default contiguous placement.
   std::vector<int> devices;

@@ -13,14 +13,16 @@ namespace {
 
 std::shared_ptr<const StepCostCalculator> make_calculator(
     const Scenario& s, const ModelArch& m, Parallel par,
-    std::shared_ptr<const CollectiveModel> collectives) {
+    std::shared_ptr<const CollectiveModel> collectives, const PluginConfig* dispatch = nullptr) {
   par.devices_per_node = s.cluster.devices_per_node;
   std::shared_ptr<const CostModel> cost =
       cost_models().create(s.serving.cost_model.name, s.serving.cost_model.params);
   std::shared_ptr<const RoutingModel> routing =
       routing_models().create(s.serving.routing.name, s.serving.routing.params);
+  std::shared_ptr<const DispatchModel> mode =
+      dispatch ? dispatch_models().create(dispatch->name, dispatch->params) : nullptr;
   return std::make_shared<StepCostCalculator>(m, s.hardware, par, cost, routing,
-                                              std::move(collectives));
+                                              std::move(collectives), std::move(mode));
 }
 
 InstanceRole role_of(const std::string& r) {
@@ -84,7 +86,8 @@ std::shared_ptr<const StepCostCalculator> make_target_calculator(const Scenario&
   return make_calculator(s, pool_model(s, pool), pool.parallel,
                          std::make_shared<GraphCollectiveModel>(
                              graph, placed.front().devices,
-                             make_communication_efficiency(s.hardware)));
+                             make_communication_efficiency(s.hardware)),
+                         &pool.dispatch);
 }
 
 std::int64_t kv_capacity_blocks(const Scenario& s, const Parallel& p) {
@@ -136,7 +139,8 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
     InstanceSetup is;
     is.role = role_of(pool.role);
     is.target = make_calculator(s, pool_model(s, pool), pool.parallel,
-                                std::make_shared<GraphCollectiveModel>(graph, pi.devices, eta));
+                                std::make_shared<GraphCollectiveModel>(graph, pi.devices, eta),
+                                &pool.dispatch);
     is.kv_capacity_blocks = kv_capacity_blocks(s, pool.parallel);
     is.ranks = scheduling_ranks(s, pool.parallel);
     is.devices = pi.devices;

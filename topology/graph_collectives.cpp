@@ -51,19 +51,31 @@ Seconds GraphCollectiveModel::time(const Op& op) const {
     return Seconds(0);
   }
   const Shape& base = shape_ref(op.collective, op.group, base_algorithm(op.collective));
-  const CallPlan p =
-      eff_->plan({op.collective, op.message, op.group, base.crosses_domain});
+  const CallPlan p = with_override(
+      eff_->plan({op.collective, op.message, op.group, base.crosses_domain}), op.call);
   const Shape& a = p.algorithm == base_algorithm(op.collective)
                        ? base
                        : shape_ref(op.collective, op.group, p.algorithm);
   const double eta = p.eta;
+  const Seconds latency = p.step_latency.value() >= 0 ? p.step_latency * a.steps : a.latency;
+  if (op.collective == Collective::kAllToAll && op.call.splits()) {
+    const double s = op.message.value();
+    const double out = std::min(s, op.call.scale_out.value());
+    const Shape& intra = shape_ref(op.collective, op.group, p.algorithm, Pairs::kIntraNode);
+    const Shape& inter = shape_ref(op.collective, op.group, p.algorithm, Pairs::kInterNode);
+    const double t = std::max(per_byte(intra, eta) * (s - out), per_byte(inter, eta) * out);
+    return Seconds(t) + latency + p.overhead;
+  }
+  return Seconds(per_byte(a, eta) * op.message.value()) + latency + p.overhead;
+}
+
+double GraphCollectiveModel::per_byte(const Shape& a, double eta) {
   // max_e load_e / (bw_e * eta) over the critical links equals the max over all links (eta is
   // common, the others are lower by >= 1e-9 relative) and, for the constant plug-in, is the
   // same floating-point expression as the former cached affine coefficient.
-  double per_byte = 0.0;
-  for (const auto& l : a.critical) per_byte = std::max(per_byte, l.load / (l.bandwidth * eta));
-  const Seconds latency = p.step_latency.value() >= 0 ? p.step_latency * a.steps : a.latency;
-  return Seconds(per_byte * op.message.value()) + latency + p.overhead;
+  double out = 0.0;
+  for (const auto& l : a.critical) out = std::max(out, l.load / (l.bandwidth * eta));
+  return out;
 }
 
 GraphCollectiveModel::Shape GraphCollectiveModel::shape(Collective c, int group) const {
@@ -71,7 +83,8 @@ GraphCollectiveModel::Shape GraphCollectiveModel::shape(Collective c, int group)
 }
 
 const GraphCollectiveModel::Shape& GraphCollectiveModel::shape_ref(Collective c, int group,
-                                                                   CollectiveAlgorithm alg) const {
+                                                                   CollectiveAlgorithm alg,
+                                                                   Pairs pairs) const {
   const int placed = int(devices_.size());
   if (group < 1 || group > placed || placed % group != 0) {
     throw ConfigError(std::string(collective_name(c)) + " over groups of " + std::to_string(group) +
@@ -79,14 +92,15 @@ const GraphCollectiveModel::Shape& GraphCollectiveModel::shape_ref(Collective c,
                       " devices");
   }
   std::lock_guard lock(mutex_);
-  const auto key = std::make_tuple(c, group, alg);
+  const auto key = std::make_tuple(c, group, alg, pairs);
   auto it = cache_.find(key);
-  if (it == cache_.end()) it = cache_.emplace(key, compute(c, group, alg)).first;
+  if (it == cache_.end()) it = cache_.emplace(key, compute(c, group, alg, pairs)).first;
   return it->second;  // std::map nodes are stable: the reference outlives later insertions
 }
 
 GraphCollectiveModel::Shape GraphCollectiveModel::compute(Collective c, int n,
-                                                          CollectiveAlgorithm alg) const {
+                                                          CollectiveAlgorithm alg,
+                                                          Pairs pairs) const {
   if (n <= 1 || c == Collective::kNone) return {};
   bool crosses = false;
   // Bytes per byte of S on every directed edge, and the algorithm's latency steps.
@@ -129,9 +143,25 @@ GraphCollectiveModel::Shape GraphCollectiveModel::compute(Collective c, int n,
       }
       case Collective::kAllToAll: {
         steps = 1.0;
+        if (pairs == Pairs::kAll) {
+          for (int i = 0; i < n; ++i) {
+            for (int j = 0; j < n; ++j) {
+              if (i != j) transfer(g[i], g[j], 1.0 / (n - 1));
+            }
+          }
+          break;
+        }
+        // Only the pairs inside one node, or only those across nodes, each device's bytes
+        // spread evenly over its peers of that kind.
+        auto node = [&](int d) { return graph_->vertex(graph_->vertex_of_device(d)).node; };
+        const bool intra = pairs == Pairs::kIntraNode;
         for (int i = 0; i < n; ++i) {
+          int peers = 0;
           for (int j = 0; j < n; ++j) {
-            if (i != j) transfer(g[i], g[j], 1.0 / (n - 1));
+            if (i != j && (node(g[i]) == node(g[j])) == intra) ++peers;
+          }
+          for (int j = 0; j < n; ++j) {
+            if (i != j && (node(g[i]) == node(g[j])) == intra) transfer(g[i], g[j], 1.0 / peers);
           }
         }
         break;

@@ -23,7 +23,12 @@ namespace moesim {
 //                    time = o + max_e bytes_e / (bw_e * eta) + 2(n-1) * max route latency
 //   all-gather, reduce-scatter: (n-1)/n * S per ring transfer; (n-1) * max route latency
 //   all-to-all:      S = bytes one device sends in total, S/(n-1) to each peer concurrently;
-//                    time = o + max_e bytes_e / (bw_e * eta) + max route latency (one step)
+//                    time = o + max_e bytes_e / (bw_e * eta) + max route latency (one step);
+//                    with Op::call.scale_out = S_out given (node-limited dispatch): S - S_out
+//                    spread over the peers of the device's node, S_out over the peers of other
+//                    nodes (node = the graph's VertexInfo::node), as two concurrent patterns:
+//                    o + max(max_e intra_e (S - S_out), max_e inter_e S_out) / eta + latency
+// Op::call's eta and overhead, when given, replace the plug-in's.
 // The plug-in plans each call (CommunicationEfficiency::plan, with crosses_domain = some route of
 // the group uses a link that is neither "scale_up" nor "on_package"); besides ring and direct:
 //   tree all-reduce: ring loads, 2 ceil(log2 n) * max route latency
@@ -69,15 +74,19 @@ class GraphCollectiveModel final : public CollectiveModel {
   [[nodiscard]] const std::vector<int>& devices() const { return devices_; }
 
  private:
-  [[nodiscard]] Shape compute(Collective c, int group, CollectiveAlgorithm a) const;
+  // Which pairs of an all-to-all exchange: all, those inside one node, those across nodes.
+  enum class Pairs { kAll, kIntraNode, kInterNode };
+  [[nodiscard]] Shape compute(Collective c, int group, CollectiveAlgorithm a, Pairs pairs) const;
   // Cached; checks group.
-  [[nodiscard]] const Shape& shape_ref(Collective c, int group, CollectiveAlgorithm a) const;
+  [[nodiscard]] const Shape& shape_ref(Collective c, int group, CollectiveAlgorithm a,
+                                       Pairs pairs = Pairs::kAll) const;
+  [[nodiscard]] static double per_byte(const Shape& s, double eta);
 
   std::shared_ptr<const ClusterGraph> graph_;
   std::vector<int> devices_;
   std::shared_ptr<const CommunicationEfficiency> eff_;
   mutable std::mutex mutex_;
-  mutable std::map<std::tuple<Collective, int, CollectiveAlgorithm>, Shape> cache_;
+  mutable std::map<std::tuple<Collective, int, CollectiveAlgorithm, Pairs>, Shape> cache_;
 };
 
 }  // namespace moesim

@@ -72,6 +72,15 @@ TEST_CASE("cli: no command, and the option syntax every command shares") {
              "fp8, int8, int4)\n");
 }
 
+TEST_CASE("cli: an unknown dispatch mode is a scenario error, exit 2") {
+  const std::string dir = temp_dir("cli-err-dispatch");
+  write_text(dir + "/d.yaml", std::string(kScenario) +
+                                  "deployment: {dp: 2, ep: 2, dispatch: {name: fused}}\n");
+  fails_with("validate " + dir + "/d.yaml",
+             dir + "/d.yaml:6:38: error: deployment.dispatch: unknown dispatch mode 'fused'; "
+                   "(valid: ascend_fused, low_latency, node_limited, pairwise)\n1 error(s)\n");
+}
+
 TEST_CASE("cli: run and validate usage") {
   fails_with("validate", "moesim validate: usage: moesim validate FILE [--set path=value]...\n");
   fails_with("run a.yaml b.yaml",

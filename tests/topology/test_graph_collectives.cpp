@@ -3,6 +3,7 @@
 // errors, and monotonicity in bandwidth.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <numeric>
@@ -269,5 +270,26 @@ TEST_CASE("graph collectives: the constant plug-in is bit-identical to the eta c
         CHECK(b.time(comm(c, s, n)).value() == former);
       }
     }
+  }
+}
+
+TEST_CASE("graph collectives: a split all-to-all (node-limited dispatch) equals the link model") {
+  // Two switch nodes of 8: S - S_out spread over the 7 same-node peers on the 450 GB/s scale-up
+  // links, S_out over the 8 remote devices through the 50 GB/s NIC; the link model prices
+  // o + max(S_up / 450 GB/s, S_out / 50 GB/s) / eta + 5 us. Both shares bind in turn.
+  const Hardware hw = hardware();
+  const LinkCollectiveModel link(hw, 8);
+  const GraphCollectiveModel two(cluster("switch", {}, 2, 8, hw), first(16), kEta);
+  for (double out_share : {0.0, 0.05, 0.5, 1.0}) {
+    Op op = comm(Collective::kAllToAll, 8 * kMiB, 16);
+    op.call.scale_out = Bytes(out_share * 8 * kMiB);
+    op.call.efficiency = 0.9;
+    op.call.overhead = Seconds(20 * kUs);
+    const double up = (1 - out_share) * 8 * kMiB / (450 * kGB);
+    const double out = out_share * 8 * kMiB / (50 * kGB);
+    const double expect = 20 * kUs + std::max(up, out) / 0.9 + 5 * kUs;
+    INFO("S_out share " << out_share);
+    CHECK(link.time(op).value() == doctest::Approx(expect).epsilon(1e-12));
+    CHECK(two.time(op).value() == doctest::Approx(expect).epsilon(1e-9));
   }
 }
