@@ -1,4 +1,4 @@
-// A measured serving run in the format of ../shared/data/serving-runs (LLMServingSim's bench
+// A measured serving run in the format of data/serving-runs (LLMServingSim's bench
 // output): a folder with requests.jsonl (one request per line), meta.json (the engine's
 // configuration) and timeseries.csv (engine statistics every tick).
 //

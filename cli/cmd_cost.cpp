@@ -1,5 +1,5 @@
 // moesim cost: one step of a model on a device, operator by operator, and with speculation the
-// target efficiency and analytic speedup of EQUATIONS.md.
+// target efficiency and analytic speedup of docs/equations.md.
 #include <cstdio>
 #include <iostream>
 #include <sstream>

@@ -1,6 +1,6 @@
 // moesim speculation: the MoESD study in one command. For a target model, a deployment and a
 // draft method, the analytic speedup S(B) and target efficiency T(B,1)/T(B,gamma+1) versus batch
-// size for every gamma and alpha given (EQUATIONS.md, MoESD eq. 3), the batch range where
+// size for every gamma and alpha given (docs/equations.md, MoESD eq. 3), the batch range where
 // speculation pays (S > 1), a Markdown table and two SVG plots.
 #include <cmath>
 #include <cstdio>

@@ -21,7 +21,7 @@ class CostModel {
 using CostModelRegistry = Registry<CostModel>;
 [[nodiscard]] const CostModelRegistry& cost_models();
 
-// The roofline of EQUATIONS.md:
+// The roofline of docs/equations.md:
 // max(flops / (eta_c * peak(dtype)), bytes / (eta_m * bandwidth)) + launch overhead.
 [[nodiscard]] OpTime roofline_time(const Op& op, const Hardware& hw);
 

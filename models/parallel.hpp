@@ -14,8 +14,8 @@ struct Parallel {
   int dp = 1;  // attention data parallelism inside the instance
   int ep = 1;
   // Extra bytes per token of an 8-bit EP payload (scales and padding; the payload formats are
-  // the model's precision.dispatch and precision.combine). EQUATIONS.md quotes 7,680 B per token
-  // for H = 7168 with INT8 dispatch: 512 B above H.
+  // the model's precision.dispatch and precision.combine). docs/equations.md quotes 7,680 B per
+  // token for H = 7168 with INT8 dispatch: 512 B above H.
   Bytes dispatch_overhead_per_token{512};
   int devices_per_node = 8;  // devices that share one scale-up domain
   // Extra expert copies spread over the EP ranks (hot experts replicated, as in EP320 decode

@@ -1,6 +1,6 @@
 // Speculation-method plug-ins: what it costs to propose gamma draft tokens per sequence
 // (a draft model, an MTP or EAGLE head, or n-gram lookup), and the analytic step arithmetic of
-// speculative decoding (EQUATIONS.md).
+// speculative decoding (docs/equations.md).
 #pragma once
 
 #include "models/acceptance_model.hpp"

@@ -1,4 +1,4 @@
-// Builds the operator list of one forward pass of an instance (DESIGN.md section 4):
+// Builds the operator list of one forward pass of an instance (docs/design.md section 4):
 // attention (MHA/GQA/MLA), dense FFN, router, shared and routed experts, TP and EP
 // communication, norms, embedding, LM head and sampling. Quantities are per device, for the
 // busiest device where devices differ.

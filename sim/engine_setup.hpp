@@ -1,5 +1,5 @@
 // The one way moesim creates a SimGrid engine: quiet logging and the network settings of
-// DESIGN.md section 6 (CM02, no cross-traffic, TCP-gamma 0), set before any zone exists.
+// docs/design.md section 6 (CM02, no cross-traffic, TCP-gamma 0), set before any zone exists.
 // SimGrid allows one engine per process.
 #pragma once
 

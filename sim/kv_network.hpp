@@ -1,5 +1,5 @@
 // KV-cache transfers between prefill and decode instances as SimGrid flows over the cluster's
-// links: transfers that share a link share its bandwidth (CM02 model, DESIGN.md section 3).
+// links: transfers that share a link share its bandwidth (CM02 model, docs/design.md section 3).
 #pragma once
 
 #include <cstdint>

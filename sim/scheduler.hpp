@@ -1,5 +1,5 @@
 // Scheduler plug-ins: which sequences run in the next step of an instance, with how many new
-// tokens each, under the batch limits and the KV cache (DESIGN.md section 5).
+// tokens each, under the batch limits and the KV cache (docs/design.md section 5).
 #pragma once
 
 #include <deque>

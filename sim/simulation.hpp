@@ -1,5 +1,5 @@
 // The serving simulation: SimGrid owns the clock; every instance step, arrival and KV-transfer
-// completion is one kernel timer (DESIGN.md section 3). Events at equal times run in a
+// completion is one kernel timer (docs/design.md section 3). Events at equal times run in a
 // documented order: step ends (by instance index), then KV arrivals (by request id), then
 // arrivals (by request id); anything else keeps its insertion order.
 #pragma once

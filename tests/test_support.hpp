@@ -52,8 +52,9 @@ inline std::string read_text(const std::string& path) {
   return s.str();
 }
 
-inline bool shared_data_present(const std::string& rel) {
-  return std::filesystem::exists(std::string(MOESIM_SHARED_DATA) + "/" + rel);
+// data/<rel> in the repository (third-party files every clone has; data/README.md).
+inline std::string repo_data(const std::string& rel) {
+  return std::string(MOESIM_DATA_DIR) + "/" + rel;
 }
 
 }  // namespace moesim::test

@@ -1,4 +1,4 @@
-// Empirical lengths from a CSV with a header (such as ../shared/data/lengths/*.csv): the two
+// Empirical lengths from a CSV with a header (such as data/lengths/*.csv): the two
 // named columns of every row are read once into memory, and each sample is a row picked
 // uniformly (one uniform() per sample). Zero output tokens become 1, as in trace readers; a zero
 // prompt or a malformed row is an InputError("PATH:LINE: ...").

@@ -22,7 +22,7 @@ class LengthDistribution {
 };
 
 using LengthRegistry = Registry<LengthDistribution>;
-// fixed, uniform, lognormal, file (a lengths CSV such as ../shared/data/lengths/*.csv).
+// fixed, uniform, lognormal, file (a lengths CSV such as data/lengths/*.csv).
 [[nodiscard]] const LengthRegistry& length_distributions();
 
 struct SourceContext {

@@ -32,7 +32,7 @@ Hardware ideal_hardware() {
 constexpr double kN = 16384, kK = 16384;
 
 // M tokens through an N x K bf16 weight: FLOPs 2MNK; bytes = weights N*K*2 + input M*K*2 +
-// output M*N*2 (EQUATIONS.md "GEMM M x N x K").
+// output M*N*2 (docs/equations.md "GEMM M x N x K").
 Op gemm_op(double m) {
   Op op;
   op.name = "test_gemm";

@@ -1,5 +1,5 @@
 // Vidur's external measurements: the compute and all-reduce CSV readers, the exact op
-// conversion, malformed rows, and (when ../shared/data is present) the report over every model.
+// conversion, malformed rows, and the report over every model in data/vidur.
 #include <doctest/doctest.h>
 
 #include <filesystem>
@@ -231,13 +231,8 @@ TEST_CASE("vidur compute report: one block of rows per model folder") {
       InputError);
 }
 
-TEST_CASE("vidur shared data: the report has rows for every model folder") {
-  const std::string base = "profiles/vidur";
-  if (!test::shared_data_present(base)) {
-    MESSAGE("skipped: ../shared/data/" << base << " is absent");
-    return;
-  }
-  const std::string root = std::string(MOESIM_SHARED_DATA) + "/" + base;
+TEST_CASE("vidur data: the report has rows for every model folder") {
+  const std::string root = test::repo_data("vidur");
   const std::vector<std::tuple<std::string, std::string, std::string>> runs = {
       {"h100", "h100-sxm",
        " --calibrate-with " + std::string(MOESIM_SOURCE_DIR) + "/models/profiles/h100-sxm"},

@@ -162,10 +162,6 @@ TEST_CASE("doubling every link bandwidth: transfers, makespan and mean latency u
 }
 
 TEST_CASE("prefix-aware routing on the Mooncake conversation trace stays under the reuse bound") {
-  if (!shared_data_present("traces/mooncake-fast25/conversation_trace.jsonl")) {
-    MESSAGE("skipped: ../shared/data/traces/mooncake-fast25 absent");
-    return;
-  }
   const std::string scenario = std::string(R"(name: prefix
 model: qwen3-235b-a22b
 hardware: h200
@@ -177,14 +173,15 @@ serving:
   max_model_len: 131072
   prefix_cache_blocks: CACHE
 workload:
-  source: {name: mooncake, path: )") + MOESIM_SHARED_DATA +
-                               "/traces/mooncake-fast25/conversation_trace.jsonl}\n"
+  source: {name: mooncake, path: )") +
+                               repo_data("traces/mooncake-fast25/conversation_trace.jsonl") +
+                               "}\n"
                                "output: {requests_csv: false, steps_csv: false}\n";
   auto with_cache = [&](const std::string& blocks) {
     return std::regex_replace(scenario, std::regex("CACHE"), blocks);
   };
   // With a cache that never evicts, the hit ratio approaches the trace's reuse bound: 105,710 of
-  // its 288,500 prefix blocks were seen before (0.36641; ../shared/data/README.md rounds it to
+  // its 288,500 prefix blocks were seen before (0.36641; data/README.md rounds it to
   // 0.366). It can only fall short: a hit needs the leading blocks on the chosen instance.
   const double big = number(read_text(run("prefix-big", with_cache("100000000")) + "/summary.json"),
                             "\"hit_ratio\": ([0-9.eE+-]+)");

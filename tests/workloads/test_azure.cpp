@@ -24,11 +24,7 @@ std::string five_rows() {
 }  // namespace
 
 TEST_CASE("azure: the conversation trace") {
-  const std::string path = test::shared_data("traces/azure-2023/AzureLLMInferenceTrace_conv.csv");
-  if (path.empty()) {
-    MESSAGE("skipped: ../shared/data/traces/azure-2023/AzureLLMInferenceTrace_conv.csv is absent");
-    return;
-  }
+  const std::string path = test::repo_data("traces/azure-2023/AzureLLMInferenceTrace_conv.csv");
   auto src = open_source("azure", path);
   const auto rs = drain(*src);
   // 19,366 rows; the data README gives means of 1,155 prompt and 211 output tokens (exactly

@@ -98,11 +98,7 @@ TEST_CASE("file: other column names") {
 }
 
 TEST_CASE("file: ShareGPT lengths reproduce the file's means") {
-  const std::string path = test::shared_data("lengths/sharegpt_8k_llama2_tokenizer.csv");
-  if (path.empty()) {
-    MESSAGE("skipped: ../shared/data/lengths/sharegpt_8k_llama2_tokenizer.csv is absent");
-    return;
-  }
+  const std::string path = test::repo_data("lengths/sharegpt_8k_llama2_tokenizer.csv");
   // The 30,731 rows average 2340.0 prompt and 438.7 output tokens (sd 2089 and 266): over 20000
   // draws the sample means have standard errors of 0.6% and 0.4%.
   double p = 0, o = 0;

@@ -12,11 +12,7 @@ using moesim::test::open_source;
 using moesim::test::ScratchDir;
 
 TEST_CASE("mooncake: the conversation trace") {
-  const std::string path = test::shared_data("traces/mooncake-fast25/conversation_trace.jsonl");
-  if (path.empty()) {
-    MESSAGE("skipped: ../shared/data/traces/mooncake-fast25/conversation_trace.jsonl is absent");
-    return;
-  }
+  const std::string path = test::repo_data("traces/mooncake-fast25/conversation_trace.jsonl");
   const auto rs = drain(*open_source("mooncake", path));
   // 12,031 lines; 144,793,823 input and 4,122,048 output tokens in all (means 12,035 and 343,
   // as the data README says); 288,500 prefix blocks; the last timestamp is 3,536,999 ms.

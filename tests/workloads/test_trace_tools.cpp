@@ -168,11 +168,7 @@ TEST_CASE("trace_stats: a small trace with hand-computed statistics") {
 }
 
 TEST_CASE("trace_stats: the Azure conversation trace") {
-  const std::string path = test::shared_data("traces/azure-2023/AzureLLMInferenceTrace_conv.csv");
-  if (path.empty()) {
-    MESSAGE("skipped: ../shared/data/traces/azure-2023/AzureLLMInferenceTrace_conv.csv is absent");
-    return;
-  }
+  const std::string path = test::repo_data("traces/azure-2023/AzureLLMInferenceTrace_conv.csv");
   // Values from sorting the CSV's columns: nearest ranks 9,683 and 19,173 of 19,366.
   const TraceStats s = trace_stats("azure", path);
   CHECK(s.requests == 19366);

@@ -42,10 +42,9 @@ class ScratchDir {
   std::filesystem::path path_;
 };
 
-// ../shared/data/<rel>, or "" when that file is absent (the test then skips).
-inline std::string shared_data(const std::string& rel) {
-  const std::string p = std::string(MOESIM_SHARED_DATA) + "/" + rel;
-  return std::filesystem::exists(p) ? p : std::string();
+// data/<rel> in the repository (third-party files every clone has; data/README.md).
+inline std::string repo_data(const std::string& rel) {
+  return std::string(MOESIM_DATA_DIR) + "/" + rel;
 }
 
 inline std::vector<Request> drain(RequestSource& source) {
