@@ -60,8 +60,8 @@ std::string validation_markdown(const std::vector<ValidationRow>& rows, double t
            md_cell(r.unit) + " | " + (r.predicted ? num(*r.predicted) : "-") + " | " +
            (e ? percent(*e) : "-") + " | " + (ok ? "yes" : "no") + " |\n";
   }
-  out += "\n" + std::to_string(hits) + " of " + std::to_string(rows.size()) +
-         " figures within " + tol + "\n";
+  out += "\n" + std::to_string(hits) + " of " + std::to_string(rows.size()) + " figures within " +
+         tol + "\n";
   return out;
 }
 
@@ -73,8 +73,8 @@ std::string validation_csv(const std::vector<ValidationRow>& rows, double tolera
     std::snprintf(pub, sizeof pub, "%.10g", r.published);
     std::snprintf(pred, sizeof pred, "%.10g", r.predicted.value_or(0));
     std::snprintf(err, sizeof err, "%.4f", e.value_or(0) * 100.0);
-    out += csv_field(r.id) + "," + csv_field(r.source) + "," + csv_field(r.unit) + "," + pub +
-           "," + (r.predicted ? pred : "") + "," + (e ? err : "") + "," +
+    out += csv_field(r.id) + "," + csv_field(r.source) + "," + csv_field(r.unit) + "," + pub + "," +
+           (r.predicted ? pred : "") + "," + (e ? err : "") + "," +
            (within(r, tolerance) ? "yes" : "no") + "," + csv_field(r.note) + "\n";
   }
   return out;

@@ -11,10 +11,10 @@
 
 #include <cmath>
 #include <cstdio>
-#include <optional>
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 
 #include "analysis/atomic_file.hpp"
 #include "analysis/json_flat.hpp"
@@ -78,7 +78,8 @@ RunOutcome run_one(const std::string& exe, const ValidationFigure& f,
     const double v = e.evaluate([&](const std::string& name) {
       const FlatValue* fv = find_flat(flat, name);
       if (!fv) throw ExpressionError("summary.json has no key '" + name + "'", 0);
-      if (!fv->is_number) throw ExpressionError("summary.json key '" + name + "' is not a number", 0);
+      if (!fv->is_number)
+        throw ExpressionError("summary.json key '" + name + "' is not a number", 0);
       return fv->number;
     });
     if (!std::isfinite(v)) return {std::nullopt, "metric is not finite"};

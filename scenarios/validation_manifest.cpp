@@ -50,8 +50,10 @@ void read_figure(MapReader& r, const std::string& base_dir, ValidationFigure& f)
     f.scenario = p.lexically_normal().string();
     if (!fs::is_regular_file(f.scenario)) r.error("scenario", "no such file: " + f.scenario);
   }
-  if (r.has("set")) f.set = read_sets(r, r.raw("set"), r.child_path("set"));
-  else r.raw("set");
+  if (r.has("set"))
+    f.set = read_sets(r, r.raw("set"), r.child_path("set"));
+  else
+    r.raw("set");
   if (r.has("peak_over")) {
     const YAML::Node po = r.raw("peak_over");
     const std::string key = r.child_path("peak_over");

@@ -23,13 +23,13 @@ namespace moesim {
 
 struct ValidationFigure {
   std::string id;
-  std::string scenario;            // absolute or relative to the process's working directory
-  std::vector<std::string> set;    // "path=value", applied to every run of the figure
+  std::string scenario;          // absolute or relative to the process's working directory
+  std::vector<std::string> set;  // "path=value", applied to every run of the figure
   // Each entry is one more run with these overrides on top of `set`; the figure is the largest
   // metric over them (a published peak). Empty: one run.
   std::vector<std::vector<std::string>> peak_over;
-  std::string metric;              // an analysis/sweep_expr expression
-  double published = 0;            // > 0, in `unit`
+  std::string metric;    // an analysis/sweep_expr expression
+  double published = 0;  // > 0, in `unit`
   std::string unit;
   std::string source;
 };

@@ -15,20 +15,25 @@ TEST_CASE("validation: a hit, a deliberate miss, the table's shape and the files
       std::string(MOESIM_SOURCE_DIR) + "/scenarios/validation/pangu-pro-moe-800i-a2-prefill.yaml";
   // Two requests of one output token each complete: requests_completed = 2 exactly, so the
   // first figure's error is 0. The second claims 2,000,000: a miss of -100.0%.
-  write_text(dir + "/m.yaml", "figures:\n"
-                              "  - id: completed\n"
-                              "    scenario: " + scenario + "\n"
-                              "    metric: requests_completed\n"
-                              "    published: 2\n"
-                              "    unit: requests\n"
-                              "    source: analytic\n"
-                              "  - id: wrong\n"
-                              "    scenario: " + scenario + "\n"
-                              "    set: [workload.source.requests=2]\n"
-                              "    metric: requests_completed\n"
-                              "    published: 2000000\n"
-                              "    unit: requests\n"
-                              "    source: deliberately wrong\n");
+  write_text(dir + "/m.yaml",
+             "figures:\n"
+             "  - id: completed\n"
+             "    scenario: " +
+                 scenario +
+                 "\n"
+                 "    metric: requests_completed\n"
+                 "    published: 2\n"
+                 "    unit: requests\n"
+                 "    source: analytic\n"
+                 "  - id: wrong\n"
+                 "    scenario: " +
+                 scenario +
+                 "\n"
+                 "    set: [workload.source.requests=2]\n"
+                 "    metric: requests_completed\n"
+                 "    published: 2000000\n"
+                 "    unit: requests\n"
+                 "    source: deliberately wrong\n");
   const auto r = run_moesim("validation " + dir + "/m.yaml --quiet --out " + dir + "/out");
   CHECK(r.status == 0);
   CHECK(r.output ==
@@ -42,14 +47,17 @@ TEST_CASE("validation: a hit, a deliberate miss, the table's shape and the files
   CHECK(std::filesystem::exists(dir + "/out/runs/wrong/summary.json"));
 
   // A run that fails (an impossible layout) is a miss with its reason, not an abort.
-  write_text(dir + "/f.yaml", "figures:\n"
-                              "  - id: broken\n"
-                              "    scenario: " + scenario + "\n"
-                              "    set: [deployment.tp=3]\n"
-                              "    metric: requests_completed\n"
-                              "    published: 2\n"
-                              "    unit: requests\n"
-                              "    source: s\n");
+  write_text(dir + "/f.yaml",
+             "figures:\n"
+             "  - id: broken\n"
+             "    scenario: " +
+                 scenario +
+                 "\n"
+                 "    set: [deployment.tp=3]\n"
+                 "    metric: requests_completed\n"
+                 "    published: 2\n"
+                 "    unit: requests\n"
+                 "    source: s\n");
   const auto f = run_moesim("validation " + dir + "/f.yaml --quiet");
   CHECK(f.status == 0);
   CHECK(f.output.find("| broken | s | 2 requests | - | - | no |") != std::string::npos);

@@ -1,10 +1,9 @@
 // The validation manifest loader: a good manifest, and every error with file:line:column and key.
 #include <doctest/doctest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
-
-#include <unistd.h>
 
 #include "scenarios/diagnostics.hpp"
 #include "scenarios/validation_manifest.hpp"
@@ -51,7 +50,8 @@ figures:
     published: 2.29
     unit: x
     source: paper 2
-)", "m.yaml", dir);
+)",
+                                                    "m.yaml", dir);
   CHECK(m.tolerance == 0.2);
   REQUIRE(m.figures.size() == 2);
   CHECK(m.figures[0].scenario == dir + "/s.yaml");
@@ -83,18 +83,22 @@ TEST_CASE("manifest errors: every one at once, with file:line:column and key") {
     published: 1
     unit: ms
     source: s
-)", dir) ==
+)",
+                  dir) ==
         "m.yaml:2:9: error: figures[0].id: expected lower-case letters, digits, '.', '_' or '-', "
         "got 'Bad Id'\n"
-        "m.yaml:3:15: error: figures[0].scenario: no such file: " + dir + "/absent.yaml\n"
-        "m.yaml:4:11: error: figures[0].set[0]: expected path=value, e.g. deployment.tp=4\n"
-        "m.yaml:5:13: error: figures[0].metric: expected ')' at column 18\n"
-        "m.yaml:6:16: error: figures[0].published: value -3 out of range [1e-300, 1e+300]\n"
-        "m.yaml:2:5: error: figures[0]: missing required key 'source'\n"
-        "m.yaml:8:5: error: figures[0].sourc: unknown key; did you mean 'source'? (valid keys: id, "
-        "scenario, set, peak_over, metric, published, unit, source)\n"
-        "m.yaml:11:13: error: figures[1].metric: expected a value, not a comparison\n"
-        "m.yaml:15:9: error: figures[2].id: duplicate id 'c'\n");
+        "m.yaml:3:15: error: figures[0].scenario: no such file: " +
+            dir +
+            "/absent.yaml\n"
+            "m.yaml:4:11: error: figures[0].set[0]: expected path=value, e.g. deployment.tp=4\n"
+            "m.yaml:5:13: error: figures[0].metric: expected ')' at column 18\n"
+            "m.yaml:6:16: error: figures[0].published: value -3 out of range [1e-300, 1e+300]\n"
+            "m.yaml:2:5: error: figures[0]: missing required key 'source'\n"
+            "m.yaml:8:5: error: figures[0].sourc: unknown key; did you mean 'source'? (valid keys: "
+            "id, "
+            "scenario, set, peak_over, metric, published, unit, source)\n"
+            "m.yaml:11:13: error: figures[1].metric: expected a value, not a comparison\n"
+            "m.yaml:15:9: error: figures[2].id: duplicate id 'c'\n");
   CHECK(errors_of("tolerance: 2\n", dir) ==
         "m.yaml:1:12: error: tolerance: value 2 out of range [1e-09, 1]\n"
         "m.yaml:1:1: error: figures: required: a list of published figures\n");
