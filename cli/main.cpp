@@ -19,6 +19,8 @@ constexpr const char* kUsage =
     "      [--timeline FILE.perfetto-trace]\n"
     "                      simulate a scenario (default: the embedded scenarios/quickstart.yaml)\n"
     "  validate FILE [--set path=value]...   check a scenario, report every error\n"
+    "  validation MANIFEST.yaml [--out DIR] [--only ID] [--quiet]\n"
+    "                      published figures of the seed papers versus moesim's predictions\n"
     "  cost --model M --hardware H --batch B --q Q --context L [options]\n"
     "                      price one step operator by operator (see 'moesim cost --help')\n"
     "  describe models|hardware|plugins      list presets and plug-ins with their parameters\n"
@@ -58,6 +60,7 @@ int main(int argc, char** argv) {
   try {
     if (cmd == "run") return cmd_run(argc, argv);
     if (cmd == "validate") return cmd_validate(argc, argv);
+    if (cmd == "validation") return cmd_validation(argc, argv);
     if (cmd == "cost") return cmd_cost(argc, argv);
     if (cmd == "describe") return cmd_describe(argc, argv);
     if (cmd == "trace") return cmd_trace(argc, argv);
@@ -70,7 +73,7 @@ int main(int argc, char** argv) {
     if (cmd == "fidelity") return cmd_fidelity(argc, argv);
     if (cmd == "compare") return cmd_compare(argc, argv);
     std::cerr << "moesim: unknown command '" << cmd << "'; "
-              << suggestion_text(cmd, {"run", "validate", "cost", "describe", "trace", "topology",
+              << suggestion_text(cmd, {"run", "validate", "validation", "cost", "describe", "trace", "topology",
                                     "sweep", "merge", "select", "speculation",
                                     "calibrate", "fidelity", "compare"}) << "\n"
               << kUsage;

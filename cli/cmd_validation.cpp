@@ -1,0 +1,180 @@
+// moesim validation MANIFEST: reproduces the seed papers' published figures. Every figure of the
+// manifest (scenarios/validation_manifest.hpp) is one `moesim run` in a child process (SimGrid
+// allows one engine per process), or one per `peak_over` entry taking the largest; its metric
+// expression is evaluated over the run's summary.json. Prints the published-versus-predicted
+// table; with --out writes validation.md and validation.csv (each complete or absent) and keeps
+// every run's folder under OUT/runs/<id>[.<k>].
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <iostream>
+#include <optional>
+
+#include "analysis/atomic_file.hpp"
+#include "analysis/json_flat.hpp"
+#include "analysis/sweep_expr.hpp"
+#include "analysis/validation_table.hpp"
+#include "cli/args.hpp"
+#include "cli/commands.hpp"
+#include "cli/sweep_files.hpp"
+#include "models/errors.hpp"
+#include "scenarios/validation_manifest.hpp"
+
+extern char** environ;
+
+namespace moesim {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct RunOutcome {
+  std::optional<double> value;
+  std::string error;
+};
+
+// One `moesim run SCENARIO --quiet --out DIR --set ...`, stdout and stderr into DIR/log.txt;
+// the metric evaluated over DIR/summary.json.
+RunOutcome run_one(const std::string& exe, const ValidationFigure& f,
+                   const std::vector<std::string>& extra, const std::string& dir) {
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::vector<std::string> args{exe, "run", f.scenario, "--quiet", "--out", dir};
+  for (const auto& s : f.set) args.insert(args.end(), {"--set", s});
+  for (const auto& s : extra) args.insert(args.end(), {"--set", s});
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  const std::string log = dir + "/log.txt";
+  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return {std::nullopt, std::string("cannot start: ") + std::strerror(rc)};
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return {std::nullopt, std::string("waitpid: ") + std::strerror(errno)};
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    const std::string head = first_log_lines(log);
+    const std::string why = WIFSIGNALED(status)
+                                ? "killed by signal " + std::to_string(WTERMSIG(status))
+                                : "exit status " + std::to_string(WEXITSTATUS(status));
+    return {std::nullopt, head.empty() ? why : why + ": " + head};
+  }
+  try {
+    const FlatJson flat = flatten_json(read_file(dir + "/summary.json"));
+    const Expression e = Expression::parse(f.metric);
+    const double v = e.evaluate([&](const std::string& name) {
+      const FlatValue* fv = find_flat(flat, name);
+      if (!fv) throw ExpressionError("summary.json has no key '" + name + "'", 0);
+      if (!fv->is_number)
+        throw ExpressionError("summary.json key '" + name + "' is not a number", 0);
+      return fv->number;
+    });
+    if (!std::isfinite(v)) return {std::nullopt, "metric is not finite"};
+    return {v, ""};
+  } catch (const ExpressionError& e) {
+    return {std::nullopt, std::string("metric '") + f.metric + "': " + e.what()};
+  } catch (const InputError& e) {
+    return {std::nullopt, e.what()};
+  }
+}
+
+std::string peak_note(const std::vector<std::pair<std::string, double>>& values) {
+  std::string out = "peak over";
+  for (const auto& [label, v] : values) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.4g", v);
+    out += " " + label + ": " + buf + ";";
+  }
+  if (!values.empty()) out.pop_back();
+  return out;
+}
+
+// A peak_over entry as the note names it: its first override ("workload.source.concurrency=32"),
+// which is the swept value; the others follow from it.
+std::string label(const std::vector<std::string>& sets) {
+  return sets.empty() ? "(none)" : sets.front();
+}
+
+}  // namespace
+
+int cmd_validation(int argc, char** argv) {
+  Args a(argc, argv, 2, {"out", "only"}, {"quiet"});
+  if (a.positionals().size() != 1)
+    throw UsageError("usage: moesim validation MANIFEST.yaml [--out DIR] [--only ID] [--quiet]");
+  const ValidationManifest m = load_validation_manifest(a.positionals()[0]);
+  const std::string only = a.get_or("only", "");
+  if (!only.empty()) {
+    bool found = false;
+    for (const auto& f : m.figures) found = found || f.id == only;
+    if (!found) throw UsageError("--only: no figure '" + only + "' in " + m.file);
+  }
+  const bool keep = a.has("out");
+  const std::string out = a.get_or("out", "");
+  std::string runs;
+  if (keep) {
+    fs::create_directories(out);
+    runs = out + "/runs";
+  } else {
+    std::string tmpl = (fs::temp_directory_path() / "moesim-validation-XXXXXX").string();
+    if (!mkdtemp(tmpl.data())) throw InputError(std::string("mkdtemp: ") + std::strerror(errno));
+    runs = tmpl;
+  }
+  const std::string exe = fs::read_symlink("/proc/self/exe").string();
+  const bool quiet = a.has("quiet");
+  std::vector<ValidationRow> rows;
+  for (const auto& f : m.figures) {
+    if (!only.empty() && f.id != only) continue;
+    ValidationRow row{f.id, f.source, f.unit, f.published, std::nullopt, ""};
+    if (f.peak_over.empty()) {
+      const RunOutcome r = run_one(exe, f, {}, runs + "/" + f.id);
+      row.predicted = r.value;
+      row.note = r.error;
+    } else {
+      std::vector<std::pair<std::string, double>> values;
+      for (std::size_t k = 0; k < f.peak_over.size(); ++k) {
+        const RunOutcome r =
+            run_one(exe, f, f.peak_over[k], runs + "/" + f.id + "." + std::to_string(k));
+        if (!r.value) {
+          row.predicted.reset();
+          row.note = label(f.peak_over[k]) + ": " + r.error;
+          values.clear();
+          break;
+        }
+        values.emplace_back(label(f.peak_over[k]), *r.value);
+        if (!row.predicted || *r.value > *row.predicted) row.predicted = r.value;
+      }
+      if (!values.empty()) row.note = peak_note(values);
+    }
+    if (!quiet) {
+      std::fprintf(stderr, "  %s: %s\n", f.id.c_str(),
+                   row.predicted ? "ok" : ("failed: " + row.note.substr(0, 200)).c_str());
+    }
+    rows.push_back(std::move(row));
+  }
+  if (!keep) fs::remove_all(runs);
+  const std::string table = validation_markdown(rows, m.tolerance);
+  std::cout << table;
+  for (const auto& r : rows) {
+    if (!r.note.empty()) std::cout << "- " << r.id << ": " << r.note << "\n";
+  }
+  if (keep) {
+    write_file_atomic(out + "/validation.md", table);
+    write_file_atomic(out + "/validation.csv", validation_csv(rows, m.tolerance));
+  }
+  return 0;
+}
+
+}  // namespace moesim
