@@ -274,6 +274,13 @@ void read_output(MapReader& root, Scenario& s) {
 
 }  // namespace
 
+namespace {
+// Every section of the scenario at `r` into `s`, problems into the context's diagnostics; true
+// when the model and hardware resolved (cross-checks need both).
+bool read_sections(MapReader& r, Scenario& s, const std::string& display_name,
+                   const std::string& base_dir);
+}  // namespace
+
 Scenario load_scenario_text(const std::string& text, const std::string& display_name,
                             const std::string& base_dir,
                             const std::vector<std::string>& overrides) {
@@ -288,9 +295,29 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   }
   apply_overrides(root, overrides, ctx);
   Scenario s;
+  MapReader r(root, "", display_name, ctx);
+  if (read_sections(r, s, display_name, base_dir) && diags.empty()) cross_check(r, s);
+  if (!diags.empty()) throw ScenarioError(diags);
+  return s;
+}
+
+void check_scenario_sections(const YAML::Node& root, const std::string& display_name,
+                             const std::string& base_dir, ReadContext& ctx) {
+  if (!root.IsMap()) {
+    ctx.diags->add({display_name, "", "a scenario must be a map of sections (model, hardware, ...)"});
+    return;
+  }
+  Scenario s;
+  MapReader r(root, "", display_name, ctx);
+  (void)read_sections(r, s, display_name, base_dir);
+}
+
+namespace {
+
+bool read_sections(MapReader& r, Scenario& s, const std::string& display_name,
+                   const std::string& base_dir) {
   s.source_file = display_name;
   s.workload.base_dir = base_dir;
-  MapReader r(root, "", display_name, ctx);
   r.text("name", s.name, Req::kRequired);
   std::int64_t seed = 1;
   if (r.integer64("seed", seed, Req::kOptional, 0, (1LL << 62))) s.seed = std::uint64_t(seed);
@@ -304,10 +331,10 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   read_slo(r, s);
   read_output(r, s);
   r.finish();
-  if (model_ok && hw_ok && diags.empty()) cross_check(r, s);
-  if (!diags.empty()) throw ScenarioError(diags);
-  return s;
+  return model_ok && hw_ok;
 }
+
+}  // namespace
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
   std::ifstream in(path);

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "scenarios/scenario.hpp"
+#include "scenarios/yaml_reader.hpp"
 
 namespace moesim {
 
@@ -16,5 +17,11 @@ namespace moesim {
 [[nodiscard]] Scenario load_scenario_text(const std::string& text, const std::string& display_name,
                                           const std::string& base_dir,
                                           const std::vector<std::string>& overrides = {});
+
+// Reads every section of a parsed scenario (`root`) and adds what is wrong to `ctx` (unknown keys,
+// values, units, plug-in parameters, missing files), without the cross-checks of a whole
+// deployment: the sweep loader's check of its base scenario and swept paths before any point runs.
+void check_scenario_sections(const YAML::Node& root, const std::string& display_name,
+                             const std::string& base_dir, ReadContext& ctx);
 
 }  // namespace moesim

@@ -251,3 +251,30 @@ sweep:
   CHECK(shard.status == 2);
   CHECK(shard.output == "moesim sweep: --shard i/N needs 0 <= i < N, got '3/3'\n");
 }
+
+// Regression: a typo in the base part or a grid path made every point invalid, each message
+// naming the folder's copy (base.yaml), and the sweep exited 0.
+TEST_CASE("sweep: typos in the base scenario and in a grid path are reported up front, exit 2") {
+  const std::string dir = temp_dir("sweep-typo");
+  write_text(dir + "/s.yaml", R"(name: typo
+seed: 7
+model: qwen1.5-moe-a2.7b
+hardware: h100-sxm
+serving:
+  schedulr: vllm
+workload:
+  source: {name: poisson, rate: 8/s, requests: 30}
+sweep:
+  grid:
+    deployment.tpp: [1, 2]
+    serving.kv_block_size: [16, 1.5]
+)");
+  const auto r = run_moesim("sweep " + dir + "/s.yaml --quiet --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK_MESSAGE(r.output.find(dir + "/s.yaml:6:3: error: serving") != std::string::npos, r.output);
+  CHECK_MESSAGE(r.output.find(dir + "/s.yaml:11:5: error: deployment") != std::string::npos, r.output);
+  CHECK_MESSAGE(r.output.find("did you mean 'tp'") != std::string::npos, r.output);
+  CHECK_MESSAGE(r.output.find(dir + "/s.yaml:12:5: error: serving.kv_block_size") != std::string::npos, r.output);
+  CHECK(r.output.find("base.yaml") == std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/journal.jsonl"));
+}
