@@ -1,6 +1,8 @@
 // moesim sweep FILE: runs every point of a sweep as its own `moesim run` process (SimGrid allows
 // one engine per process), N at a time, journaling each finished point (append + fsync) so that a
-// killed sweep loses only the points in flight and --resume finishes the rest.
+// killed sweep loses only the points in flight and --resume finishes the rest (and re-runs the
+// points journaled `failed`). The output folder is locked (OutputLock) while the sweep runs;
+// SIGINT / SIGTERM stop the points in flight, leave them out of the journal and exit 130 / 143.
 //
 // Folder layout (OUT):
 //   base.yaml      the sweep file without its sweep: section; every point runs it from OUT

@@ -318,7 +318,13 @@ bool read_sections(MapReader& r, Scenario& s, const std::string& display_name,
                    const std::string& base_dir) {
   s.source_file = display_name;
   s.workload.base_dir = base_dir;
-  r.text("name", s.name, Req::kRequired);
+  // The name names the results folder (results/<name>): a path there would write elsewhere.
+  if (r.text("name", s.name, Req::kRequired) &&
+      (s.name.empty() || s.name == "." || s.name == ".." ||
+       s.name.find_first_of("/\\") != std::string::npos)) {
+    r.error("name", "'" + s.name + "' cannot name a results folder: use a name without '/', "
+                    "'\\' and not '.' or '..'");
+  }
   std::int64_t seed = 1;
   if (r.integer64("seed", seed, Req::kOptional, 0, (1LL << 62))) s.seed = std::uint64_t(seed);
   const bool model_ok = read_model_section(r, "model", s.model, Req::kRequired);
@@ -336,17 +342,31 @@ bool read_sections(MapReader& r, Scenario& s, const std::string& display_name,
 
 }  // namespace
 
-Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path);
-  if (!in) {
+std::string read_yaml_file(const std::string& path, const std::string& what) {
+  const auto fail = [&](const std::string& message) {
     Diagnostics d;
-    d.add({path, "", "cannot open scenario file"});
+    d.add({path, "", message});
     throw ScenarioError(d);
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail("is a folder, not a " + what);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("cannot open " + what);
+  // Bounded: a device such as /dev/zero never ends (it ran out of memory: an internal error).
+  constexpr std::size_t kMaxBytes = std::size_t(64) << 20;
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, std::size_t(in.gcount()));
+    if (text.size() > kMaxBytes) fail(what + " is larger than 64 MiB");
   }
-  std::stringstream buf;
-  buf << in.rdbuf();
+  return text;
+}
+
+Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
+  const std::string text = read_yaml_file(path, "scenario file");
   const auto dir = std::filesystem::path(path).parent_path().string();
-  return load_scenario_text(buf.str(), path, dir.empty() ? "." : dir, overrides);
+  return load_scenario_text(text, path, dir.empty() ? "." : dir, overrides);
 }
 
 }  // namespace moesim

@@ -394,11 +394,6 @@ SweepFile load_sweep_text(const std::string& text, const std::string& display_na
                   [](const SweepProblem& p) { return p.item == SweepProblem::Item::kSpec; });
   }
   reader.report(problems, sweep);
-  // The base scenario and every swept value, read once now against the user's file (a typo
-  // would otherwise make every point invalid, each naming the folder's copy, base.yaml).
-  if (diags.empty()) {
-    check_base_and_axes(text, overrides, out.spec, reader, display_name, base_dir, ctx);
-  }
   if (root["workload"].IsMap())
     workload_paths(root["workload"], "workload", base_dir, out.base_overrides);
   out.base_text = strip_sweep_section(text);
@@ -414,21 +409,19 @@ SweepFile load_sweep_text(const std::string& text, const std::string& display_na
     diags.add({place(display_name, sweep.Mark()), "sweep",
                "write 'sweep:' at the start of a line, as a top-level key of a block-style file"});
   }
+  // The base scenario and every swept value, read once now against the user's file (a typo
+  // would otherwise make every point invalid, each naming the folder's copy, base.yaml).
+  if (diags.empty()) {
+    check_base_and_axes(text, overrides, out.spec, reader, display_name, base_dir, ctx);
+  }
   if (!diags.empty()) throw ScenarioError(diags);
   return out;
 }
 
 SweepFile load_sweep_file(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path);
-  if (!in) {
-    Diagnostics d;
-    d.add({path, "", "cannot open sweep file"});
-    throw ScenarioError(d);
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
+  const std::string text = read_yaml_file(path, "sweep file");
   const auto dir = fs::path(path).parent_path().string();
-  return load_sweep_text(buf.str(), path, dir.empty() ? "." : dir, overrides);
+  return load_sweep_text(text, path, dir.empty() ? "." : dir, overrides);
 }
 
 }  // namespace moesim

@@ -160,3 +160,27 @@ TEST_CASE("interrupt: outputs write through links and special files instead of r
   CHECK(fs::is_symlink(dir + "/out/summary.json"));
   CHECK(read_text(dir + "/real/summary.json").find("\"scenario\": \"small\"") != std::string::npos);
 }
+
+// Regression: `validate /dev/zero` read until memory ran out and ended in an internal error.
+TEST_CASE("input: a device or a folder given as a scenario is exit 2 naming it") {
+  const std::string dir = temp_dir("int-device");
+  auto r = run_moesim("validate /dev/zero");
+  CHECK(r.status == 2);
+  CHECK(r.output == "/dev/zero: error: scenario file is larger than 64 MiB\n1 error(s)\n");
+  r = run_moesim("validate " + dir);
+  CHECK(r.status == 2);
+  CHECK(r.output == dir + ": error: is a folder, not a scenario file\n1 error(s)\n");
+}
+
+// Regression: `name: ../../../escape` wrote the results outside results/.
+TEST_CASE("input: a scenario name that is a path is refused") {
+  const std::string dir = temp_dir("int-name");
+  std::string text = kSmall;
+  text.replace(text.find("small"), 5, "../../../escape");
+  write_text(dir + "/s.yaml", text);
+  const auto r = run_moesim("validate " + dir + "/s.yaml");
+  CHECK(r.status == 2);
+  CHECK_MESSAGE(r.output.find(dir + "/s.yaml:1:") != std::string::npos, r.output);
+  CHECK_MESSAGE(r.output.find("error: name: '../../../escape' cannot name a results folder") !=
+                    std::string::npos, r.output);
+}
