@@ -29,7 +29,8 @@ ASAN_DIR ?= build-asan
 FUZZ_DIR ?= build-fuzz
 FUZZ_SECONDS ?= 60
 FUZZ_SEED ?= 1
-FUZZ_TARGETS = fuzz_scenario fuzz_units fuzz_trace_azure fuzz_trace_mooncake fuzz_trace_protobuf
+FUZZ_TARGETS = fuzz_scenario fuzz_units fuzz_trace_azure fuzz_trace_mooncake fuzz_trace_protobuf \
+  fuzz_sweep fuzz_topology
 
 check-asan: bootstrap
 	@cmake -S . -B $(ASAN_DIR) -DCMAKE_BUILD_TYPE=Sanitize -DMOESIM_SANITIZE=ON >/dev/null

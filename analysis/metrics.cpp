@@ -121,8 +121,18 @@ void MetricsCollector::on_rejected(const Sequence& s, const char* reason) {
 }
 
 void MetricsCollector::commit() {
-  if (requests_) requests_->commit();
-  if (steps_) steps_->commit();
+  finish();
+  publish();
+}
+
+void MetricsCollector::finish() {
+  if (requests_) requests_->finish();
+  if (steps_) steps_->finish();
+}
+
+void MetricsCollector::publish() {
+  if (requests_) requests_->publish();
+  if (steps_) steps_->publish();
 }
 
 }  // namespace moesim

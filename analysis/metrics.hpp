@@ -30,6 +30,10 @@ class MetricsCollector final : public SimObserver {
 
   // Closes the CSV files (renaming them into place).
   void commit();
+  // The two halves of commit(): finish() completes the CSV files under their temporary names
+  // (OutputError on a write failure), publish() renames them into place.
+  void finish();
+  void publish();
 
   // Samples and totals for the summary.
   LatencySample ttft, tpot, itl, e2e;

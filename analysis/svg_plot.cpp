@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string_view>
 
+#include "analysis/atomic_file.hpp"
 #include "models/errors.hpp"
 
 namespace moesim::svg {
@@ -385,6 +386,10 @@ std::string render_cdf(const std::string& title, const std::string& x_label,
 }
 
 void write_svg(const std::string& path, const std::string& svg) {
+  if (is_special_file(path) || std::filesystem::is_symlink(path)) {
+    write_file_atomic(path, svg);  // written through, or beside the link's target
+    return;
+  }
   const std::string tmp = path + ".partial";
   std::FILE* out = std::fopen(tmp.c_str(), "wb");
   bool ok = out && std::fwrite(svg.data(), 1, svg.size(), out) == svg.size();

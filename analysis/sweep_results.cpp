@@ -96,6 +96,12 @@ std::vector<JournalEntry> unique_entries(std::vector<JournalEntry> entries) {
   std::vector<JournalEntry> out;
   for (auto& e : entries) {
     if (!out.empty() && out.back().index == e.index) {
+      // A failed attempt (environment: killed, disk full) is superseded by any other attempt.
+      if (out.back().status == "failed" && !(out.back() == e)) {
+        out.back() = std::move(e);
+        continue;
+      }
+      if (e.status == "failed") continue;
       if (!(out.back() == e)) {
         throw InputError("point " + std::to_string(e.index) + " has two different results");
       }

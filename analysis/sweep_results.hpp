@@ -15,7 +15,10 @@ namespace moesim {
 
 struct JournalEntry {
   std::size_t index = 0;
-  std::string status;                                          // ok | invalid | failed | filtered
+  // ok | invalid (the point's scenario is rejected: exit status 2; final) | failed (the
+  // environment ended it: killed by a signal, an output it could not write, any other exit
+  // status; --resume runs it again) | filtered
+  std::string status;
   std::vector<std::pair<std::string, std::string>> overrides;  // (path, value), axis order
   // invalid, failed: the first lines of the point's log; filtered: the filter it failed.
   std::string error;
@@ -35,8 +38,10 @@ struct Journal {
 // Reads journal text; never throws on a bad line (it is counted and skipped).
 [[nodiscard]] Journal parse_journal(const std::string& text);
 
-// The entries sorted by index with exact duplicates dropped. Throws InputError when one index has
-// two different entries ("point 7 has two different results").
+// The entries sorted by index with exact duplicates dropped; a `failed` entry (an attempt that the
+// environment ended: killed, disk full) is superseded by any other entry of its index (the
+// attempt --resume made). Throws InputError when one index has two different entries that are
+// not failed ("point 7 has two different results").
 [[nodiscard]] std::vector<JournalEntry> unique_entries(std::vector<JournalEntry> entries);
 
 // summary.json text -> the metrics of a journal entry: flattened, wall_time_s left out (the only

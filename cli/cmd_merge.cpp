@@ -42,7 +42,8 @@ int cmd_merge(int argc, char** argv) {
       std::cerr << "moesim merge: " << journal << ": skipped " << j.bad_lines
                 << " line(s) cut short\n";
     }
-    for (const auto& e : j.entries) {
+    // Within one folder a failed attempt is superseded by the --resume that re-ran it.
+    for (const auto& e : unique_entries(j.entries)) {
       if (e.index >= manifest.points) {
         throw InputError(journal + ": point " + std::to_string(e.index) +
                          " is out of range (the sweep has " + std::to_string(manifest.points) +
@@ -66,17 +67,21 @@ int cmd_merge(int argc, char** argv) {
   write_file_atomic(out + "/base.yaml", base_text);
   write_file_atomic(out + "/sweep.json", manifest_json(manifest));
   write_file_atomic(out + "/journal.jsonl", journal);
+  // An incomplete merge (a shard not given, or not finished) writes no results.csv: a table with
+  // rows missing would be ranked as if whole. The folder can be finished with --resume.
+  std::filesystem::remove(out + "/results.csv", ec);
+  if (points.size() < manifest.points) {
+    throw InputError(std::to_string(manifest.points - points.size()) + " of " +
+                     std::to_string(manifest.points) +
+                     " point(s) missing (a shard not given or not finished); no results.csv "
+                     "written; run them with: moesim sweep FILE --resume --out " + out);
+  }
   const SweepCounts c = write_results(out, manifest);
   if (!a.has("quiet")) {
     std::cout << "moesim merge: " << points.size() << " of " << manifest.points << " points from "
               << dirs.size() << " folder(s): " << c.ok << " ok, " << c.invalid << " invalid, "
               << c.failed << " failed, " << c.filtered << " filtered; results in " << out
               << "/results.csv\n";
-  }
-  if (points.size() < manifest.points) {
-    std::cerr << "moesim merge: " << manifest.points - points.size()
-              << " point(s) missing; run them with: moesim sweep FILE --resume --out " << out
-              << "\n";
   }
   return 0;
 }

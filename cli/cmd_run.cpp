@@ -3,7 +3,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -15,6 +17,9 @@
 #include "analysis/timeline.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/output_lock.hpp"
+#include "cli/run_output.hpp"
 #include "cli/run_report.hpp"
 #include "models/errors.hpp"
 #include "scenarios/embedded_files.hpp"
@@ -54,6 +59,9 @@ BaselineFacts run_baseline(const Scenario& s) {
   const pid_t pid = fork();
   if (pid < 0) throw InputError("cannot fork the baseline run");
   if (pid == 0) {
+    // The child writes no files: a stop signal just ends it.
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
     close(fds[0]);
     int rc = 0;
     try {
@@ -75,7 +83,10 @@ BaselineFacts run_baseline(const Scenario& s) {
   const ssize_t got = read(fds[0], buf, sizeof buf);
   close(fds[0]);
   int status = 0;
-  waitpid(pid, &status, 0);
+  if (stop_signal() != 0) kill(pid, SIGTERM);
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  throw_if_interrupted();
   if (got != ssize_t(sizeof buf) || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
     throw InputError("the baseline run (speculation off) failed");
   }
@@ -87,17 +98,19 @@ BaselineFacts run_baseline(const Scenario& s) {
 int cmd_run(int argc, char** argv) {
   Args a(argc, argv, 2, {"set", "out", "timeline"}, {"baseline", "quiet", "check"});
   if (a.positionals().size() > 1) throw UsageError("usage: moesim run [SCENARIO] [--set path=value]... [--out DIR] [--baseline] [--check] [--timeline FILE]");
+  install_stop_handlers();
   const Scenario s = load(a);
   const std::string out = a.get_or("out", s.output.dir.empty() ? "results/" + s.name : s.output.dir);
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) throw InputError("cannot create output folder " + out + ": " + ec.message());
+  const OutputLock lock(out, "run");
+  remove_run_files(out, true);  // temporaries of a run killed before it could remove them
+  throw_if_interrupted();
 
   const bool spec = s.speculative.enabled && s.speculative.gamma > 0;
   std::optional<BaselineFacts> baseline;
   if (spec && (s.speculative.compare_without_speculation || a.has("baseline"))) {
     baseline = run_baseline(s);
   }
+  throw_if_interrupted();
   const auto t0 = std::chrono::steady_clock::now();
   SimulationSetup setup = make_simulation_setup(s, true);
 #ifndef NDEBUG
@@ -106,7 +119,10 @@ int cmd_run(int argc, char** argv) {
   if (a.has("check")) setup.check_invariants = true;
   MetricsCollector metrics(out, s.output.requests_csv, s.output.steps_csv, slo_of(s));
   const bool show_progress = !a.has("quiet") && isatty(STDERR_FILENO);
+  // Called every 1024 steps: the simulation stops at the next one after a SIGINT or SIGTERM
+  // (the exception leaves the engine like a bad trace row does).
   auto progress = [&](std::int64_t done, std::int64_t total) {
+    throw_if_interrupted();
     if (show_progress) std::fprintf(stderr, "\r  %lld / %lld requests done", (long long)done, (long long)total);
   };
   std::vector<InstanceRole> roles;
@@ -116,21 +132,46 @@ int cmd_run(int argc, char** argv) {
   SimObserver& observer = timeline ? static_cast<SimObserver&>(*timeline) : metrics;
   const SimulationTotals totals = run_simulation(setup, observer, progress);
   if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
-  metrics.commit();
-  if (timeline) timeline->commit();
+  throw_if_interrupted();
+  // Every file complete under its temporary name before any is renamed (README "Robustness").
+  metrics.finish();
   RunFacts facts{s.name, s.model.name, s.hardware.name,
                  s.deployment.devices(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
                  spec ? s.speculative.gamma : 0, spec ? s.speculative.method.name : ""};
-  write_file_atomic(out + "/summary.json", summary_json(facts, totals, metrics, baseline));
-  write_file_atomic(out + "/scenario.resolved.yaml", resolved_yaml(s));
+  AtomicFile summary(out + "/summary.json"), resolved(out + "/scenario.resolved.yaml");
+  summary.out() << summary_json(facts, totals, metrics, baseline);
+  summary.finish();
+  resolved.out() << resolved_yaml(s);
+  resolved.finish();
+  std::optional<AtomicFile> cdf;
   if (metrics.ttft.exact() && metrics.tpot.exact() && metrics.e2e.exact()) {
-    svg::write_svg(out + "/latency_cdf.svg",
-                   svg::render_cdf("Latency CDF, " + s.name, "seconds",
-                                   {{"TTFT", metrics.ttft.values()},
-                                    {"TPOT", metrics.tpot.values()},
-                                    {"E2E", metrics.e2e.values()}},
-                                   true));
+    cdf.emplace(out + "/latency_cdf.svg");
+    cdf->out() << svg::render_cdf("Latency CDF, " + s.name, "seconds",
+                                  {{"TTFT", metrics.ttft.values()},
+                                   {"TPOT", metrics.tpot.values()},
+                                   {"E2E", metrics.e2e.values()}},
+                                  true);
+    cdf->finish();
+  }
+  if (timeline) timeline->commit();
+  throw_if_interrupted();
+  {
+    const StopSignalsHeld hold;
+    try {
+      std::vector<std::string> written{"summary.json", "scenario.resolved.yaml"};
+      if (s.output.requests_csv) written.push_back("requests.csv");
+      if (s.output.steps_csv) written.push_back("steps.csv");
+      if (cdf) written.push_back("latency_cdf.svg");
+      clear_earlier_run(out, written);
+      metrics.publish();
+      resolved.publish();
+      if (cdf) cdf->publish();
+      summary.publish();
+    } catch (...) {
+      remove_run_files(out, false);
+      throw;
+    }
   }
   print_run_report(std::cout, s, facts, totals, metrics, baseline, out);
   return 0;

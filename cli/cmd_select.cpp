@@ -62,6 +62,11 @@ int cmd_select(int argc, char** argv) {
   }
   const std::string csv_path = a.positionals()[0];
   const std::string csv_text = read_file(csv_path);
+  // A results.csv written by moesim ends with a newline; one cut short (a copy interrupted, a
+  // disk that filled) would otherwise be ranked without its last rows.
+  if (!csv_text.empty() && csv_text.back() != '\n') {
+    throw InputError(csv_path + ": the last line ends without a newline: the file is truncated");
+  }
   const CsvTable table = [&] {
     try {
       return parse_csv(csv_text);

@@ -1,6 +1,8 @@
 // moesim sweep FILE: runs every point of a sweep as its own `moesim run` process (SimGrid allows
 // one engine per process), N at a time, journaling each finished point (append + fsync) so that a
-// killed sweep loses only the points in flight and --resume finishes the rest.
+// killed sweep loses only the points in flight and --resume finishes the rest (and re-runs the
+// points journaled `failed`). The output folder is locked (OutputLock) while the sweep runs;
+// SIGINT / SIGTERM stop the points in flight, leave them out of the journal and exit 130 / 143.
 //
 // Folder layout (OUT):
 //   base.yaml      the sweep file without its sweep: section; every point runs it from OUT
@@ -9,7 +11,7 @@
 //   points/<i>/    the point's `moesim run --out` folder and its log.txt (stdout + stderr)
 //   results.csv    rebuilt from the journal at the end
 #include <fcntl.h>
-#include <spawn.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -26,11 +28,11 @@
 #include "analysis/sweep_results.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
+#include "cli/output_lock.hpp"
 #include "cli/sweep_files.hpp"
 #include "models/errors.hpp"
 #include "scenarios/sweep_loader.hpp"
-
-extern char** environ;
 
 namespace moesim {
 namespace {
@@ -39,18 +41,6 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr std::size_t kMaxJobs = 256;
-
-// Children in flight, for the signal handler: a sweep stopped by SIGINT or SIGTERM (Ctrl-C, a
-// batch scheduler's time limit) stops its points too instead of leaving them running unjournaled.
-std::array<volatile pid_t, kMaxJobs> g_children{};
-
-extern "C" void forward_signal(int sig) {
-  for (auto& pid : g_children) {
-    if (pid > 0) kill(pid, SIGTERM);
-  }
-  std::signal(sig, SIG_DFL);
-  std::raise(sig);
-}
 
 std::pair<std::size_t, std::size_t> parse_shard(const std::string& s) {
   const auto slash = s.find('/');
@@ -113,15 +103,20 @@ class SweepRunner {
                 {}});
     }
     start_ = Clock::now();
-    std::signal(SIGINT, forward_signal);
-    std::signal(SIGTERM, forward_signal);
     std::size_t next = 0;
     while (next < to_run_.size() || !running_.empty()) {
-      while (running_.size() < jobs_ && next < to_run_.size()) spawn(to_run_[next++]);
-      if (!running_.empty()) reap();
+      // After SIGINT or SIGTERM no point starts; those in flight are stopped (they remove their
+      // temporaries) and left out of the journal, so --resume runs them again.
+      if (stop_signal() != 0 && !stopping_) {
+        stopping_ = true;
+        for (const auto& [pid, p] : running_) kill(pid, SIGTERM);
+      }
+      while (!stopping_ && running_.size() < jobs_ && next < to_run_.size()) {
+        spawn(to_run_[next++]);
+      }
+      if (running_.empty()) break;
+      reap();
     }
-    std::signal(SIGINT, SIG_DFL);
-    std::signal(SIGTERM, SIG_DFL);
     if (tty_ && !quiet_ && total_ > 0) std::fprintf(stderr, "\n");
   }
 
@@ -136,28 +131,29 @@ class SweepRunner {
     std::vector<char*> argv;
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    // The point runs from OUT, so its messages name base.yaml the same way in every sweep folder
-    // (shards and merges compare equal).
-    posix_spawn_file_actions_addchdir_np(&fa, out_.c_str());
-    posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
     const std::string log = rel + "/log.txt";
-    posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                     0644);
-    posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-    pid_t pid = 0;
-    const int rc = posix_spawn(&pid, exe_.c_str(), &fa, nullptr, argv.data(), environ);
-    posix_spawn_file_actions_destroy(&fa);
-    if (rc != 0) {
-      record({p.index, "failed", p.values, std::string("cannot start: ") + std::strerror(rc), {}});
-      return;
+    const pid_t parent = getpid();
+    const pid_t pid = fork();
+    if (pid == 0) {
+      // A point dies with its sweep (a SIGKILLed sweep leaves no point running that a --resume
+      // could collide with). The point runs from OUT, so its messages name base.yaml the same
+      // way in every sweep folder (shards and merges compare equal).
+      prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (getppid() != parent) _exit(127);
+      const int in = open("/dev/null", O_RDONLY);
+      if (chdir(out_.c_str()) != 0 || in < 0) _exit(127);
+      const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (fd < 0) _exit(127);
+      dup2(in, STDIN_FILENO);
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+      execv(exe_.c_str(), argv.data());
+      _exit(127);
     }
-    for (auto& slot : g_children) {
-      if (slot == 0) {
-        slot = pid;
-        break;
-      }
+    if (pid < 0) {
+      record({p.index, "failed", p.values, std::string("cannot start: ") + std::strerror(errno),
+              {}});
+      return;
     }
     running_.emplace(pid, p);
   }
@@ -165,18 +161,19 @@ class SweepRunner {
   void reap() {
     int status = 0;
     pid_t pid = -1;
-    do {
-      pid = waitpid(-1, &status, 0);
-    } while (pid < 0 && errno == EINTR);
+    pid = waitpid(-1, &status, 0);
+    if (pid < 0 && errno == EINTR) return;  // a signal: the loop looks at it
     if (pid < 0) throw InputError(std::string("waitpid failed: ") + std::strerror(errno));
     const auto it = running_.find(pid);
     if (it == running_.end()) return;
-    for (auto& slot : g_children) {
-      if (slot == pid) slot = 0;
-    }
     const SweepPoint p = std::move(it->second);
     running_.erase(it);
     const std::string dir = out_ + "/points/" + std::to_string(p.index);
+    if (stopping_ && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+      std::error_code ec;
+      fs::remove_all(dir, ec);  // stopped by us: not a result, and not journaled
+      return;
+    }
     JournalEntry e{p.index, "ok", p.values, "", {}};
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
       try {
@@ -186,7 +183,9 @@ class SweepRunner {
         e.error = std::string("no readable summary.json: ") + err.what();
       }
     } else {
-      // Exit status 2 is a point the validator rejected (layout, memory); anything else crashed.
+      // Exit status 2 is a point the validator rejected (layout, memory): final. Anything else
+      // (a signal such as the OOM killer's SIGKILL, 74 for an output it could not write, a
+      // crash) is the environment's failure, re-run by --resume.
       e.status = WIFEXITED(status) && WEXITSTATUS(status) == 2 ? "invalid" : "failed";
       std::string why;
       if (WIFSIGNALED(status))
@@ -243,6 +242,7 @@ class SweepRunner {
   int journal_fd_ = -1;
   std::vector<SweepPoint> to_run_;
   std::map<pid_t, SweepPoint> running_;
+  bool stopping_ = false;
   std::size_t total_ = 0, done_ = 0, run_done_ = 0;
   Clock::time_point start_;
 };
@@ -264,6 +264,7 @@ int cmd_sweep(int argc, char** argv) {
   }
   const auto [shard, shards] =
       a.has("shard") ? parse_shard(*a.get("shard")) : std::pair<std::size_t, std::size_t>{0, 1};
+  install_stop_handlers();
   const SweepFile sweep = load_sweep_file(a.positionals()[0], a.all("set"));
   std::string out = a.get_or("out", "results/" + sweep.name + "-sweep");
   if (!a.has("out") && shards > 1) {
@@ -272,6 +273,7 @@ int cmd_sweep(int argc, char** argv) {
   const SweepManifest manifest{
       sweep.name, sweep_size(sweep.spec), swept_paths(sweep.spec), sweep.base_overrides, shard,
       shards};
+  const OutputLock lock(out, "sweep");
   const std::set<std::size_t> done =
       prepare_sweep_folder(out, manifest, sweep.base_text, a.has("resume"));
   std::vector<std::size_t> todo;
@@ -285,6 +287,7 @@ int cmd_sweep(int argc, char** argv) {
   std::fflush(stdout);
   SweepRunner runner(out, sweep, std::size_t(jobs_arg), a.has("quiet"));
   runner.run(todo);
+  throw_if_interrupted();  // results.csv is written only by a sweep that ran to its end
   const SweepCounts c = write_results(out, manifest);
   std::printf(
       "moesim sweep: %zu ok, %zu invalid, %zu failed, %zu filtered; results in %s/results.csv\n",

@@ -6,6 +6,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "models/errors.hpp"
 #include "scenarios/diagnostics.hpp"
 
@@ -78,6 +79,9 @@ int main(int argc, char** argv) {
                                     "calibrate", "fidelity", "compare"}) << "\n"
               << kUsage;
     return 2;
+  } catch (const Interrupted& e) {
+    std::cerr << "moesim " << cmd << ": " << e.what() << "; temporary files removed\n";
+    return 128 + e.signal();
   } catch (const ScenarioError& e) {
     std::cerr << e.diagnostics().text();
     std::cerr << e.diagnostics().size() << " error(s)\n";
@@ -88,6 +92,9 @@ int main(int argc, char** argv) {
   } catch (const ConfigError& e) {
     std::cerr << "moesim " << cmd << ": error: " << e.what() << "\n";
     return 2;
+  } catch (const OutputError& e) {
+    std::cerr << "moesim " << cmd << ": error: " << e.what() << "\n";
+    return 74;  // EX_IOERR: the environment failed (a sweep re-runs the point on --resume)
   } catch (const InputError& e) {
     std::cerr << "moesim " << cmd << ": error: " << e.what() << "\n";
     return 2;

@@ -79,7 +79,11 @@ std::set<std::size_t> prepare_sweep_folder(const std::string& out, const SweepMa
     }
     if (fs::exists(journal)) {
       const Journal j = parse_journal(read_file(journal));
-      for (const auto& e : j.entries) done.insert(e.index);
+      // A failed point (killed, an output it could not write) runs again; its journal line stays
+      // until the new attempt's supersedes it (unique_entries).
+      for (const auto& e : j.entries) {
+        if (e.status != "failed") done.insert(e.index);
+      }
       if (j.bad_lines > 0) {
         std::string text;
         for (const auto& e : j.entries) text += journal_line(e);

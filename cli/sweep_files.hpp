@@ -23,7 +23,8 @@ namespace moesim {
 // Writes all of `text` to `fd` and fsyncs it, so a journal line survives a kill right after.
 void append_durably(int fd, const std::string& text, const std::string& name);
 
-// Makes `out` ready for a sweep and returns the indices its journal already holds.
+// Makes `out` ready for a sweep and returns the indices its journal already holds, except the
+// `failed` ones (to be run again).
 // Fresh (resume false, or nothing to resume): removes an old journal.jsonl, results.csv and
 // points/, then writes base.yaml and sweep.json. Resume: the folder's sweep.json and base.yaml
 // must equal `manifest` and `base_text` (else InputError: a different sweep); a journal line cut

@@ -280,6 +280,13 @@ void read_output(MapReader& root, Scenario& s) {
 
 }  // namespace
 
+namespace {
+// Every section of the scenario at `r` into `s`, problems into the context's diagnostics; true
+// when the model and hardware resolved (cross-checks need both).
+bool read_sections(MapReader& r, Scenario& s, const std::string& display_name,
+                   const std::string& base_dir);
+}  // namespace
+
 Scenario load_scenario_text(const std::string& text, const std::string& display_name,
                             const std::string& base_dir,
                             const std::vector<std::string>& overrides) {
@@ -294,10 +301,36 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   }
   apply_overrides(root, overrides, ctx);
   Scenario s;
+  MapReader r(root, "", display_name, ctx);
+  if (read_sections(r, s, display_name, base_dir) && diags.empty()) cross_check(r, s);
+  if (!diags.empty()) throw ScenarioError(diags);
+  return s;
+}
+
+void check_scenario_sections(const YAML::Node& root, const std::string& display_name,
+                             const std::string& base_dir, ReadContext& ctx) {
+  if (!root.IsMap()) {
+    ctx.diags->add({display_name, "", "a scenario must be a map of sections (model, hardware, ...)"});
+    return;
+  }
+  Scenario s;
+  MapReader r(root, "", display_name, ctx);
+  (void)read_sections(r, s, display_name, base_dir);
+}
+
+namespace {
+
+bool read_sections(MapReader& r, Scenario& s, const std::string& display_name,
+                   const std::string& base_dir) {
   s.source_file = display_name;
   s.workload.base_dir = base_dir;
-  MapReader r(root, "", display_name, ctx);
-  r.text("name", s.name, Req::kRequired);
+  // The name names the results folder (results/<name>): a path there would write elsewhere.
+  if (r.text("name", s.name, Req::kRequired) &&
+      (s.name.empty() || s.name == "." || s.name == ".." ||
+       s.name.find_first_of("/\\") != std::string::npos)) {
+    r.error("name", "'" + s.name + "' cannot name a results folder: use a name without '/', "
+                    "'\\' and not '.' or '..'");
+  }
   std::int64_t seed = 1;
   if (r.integer64("seed", seed, Req::kOptional, 0, (1LL << 62))) s.seed = std::uint64_t(seed);
   const bool model_ok = read_model_section(r, "model", s.model, Req::kRequired);
@@ -310,22 +343,36 @@ Scenario load_scenario_text(const std::string& text, const std::string& display_
   read_slo(r, s);
   read_output(r, s);
   r.finish();
-  if (model_ok && hw_ok && diags.empty()) cross_check(r, s);
-  if (!diags.empty()) throw ScenarioError(diags);
-  return s;
+  return model_ok && hw_ok;
+}
+
+}  // namespace
+
+std::string read_yaml_file(const std::string& path, const std::string& what) {
+  const auto fail = [&](const std::string& message) {
+    Diagnostics d;
+    d.add({path, "", message});
+    throw ScenarioError(d);
+  };
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) fail("is a folder, not a " + what);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("cannot open " + what);
+  // Bounded: a device such as /dev/zero never ends (it ran out of memory: an internal error).
+  constexpr std::size_t kMaxBytes = std::size_t(64) << 20;
+  std::string text;
+  char buf[65536];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, std::size_t(in.gcount()));
+    if (text.size() > kMaxBytes) fail(what + " is larger than 64 MiB");
+  }
+  return text;
 }
 
 Scenario load_scenario_file(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path);
-  if (!in) {
-    Diagnostics d;
-    d.add({path, "", "cannot open scenario file"});
-    throw ScenarioError(d);
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
+  const std::string text = read_yaml_file(path, "scenario file");
   const auto dir = std::filesystem::path(path).parent_path().string();
-  return load_scenario_text(buf.str(), path, dir.empty() ? "." : dir, overrides);
+  return load_scenario_text(text, path, dir.empty() ? "." : dir, overrides);
 }
 
 }  // namespace moesim

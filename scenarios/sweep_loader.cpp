@@ -5,8 +5,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <set>
 #include <sstream>
 
+#include "scenarios/loader.hpp"
 #include "scenarios/overrides.hpp"
 #include "scenarios/scenario.hpp"
 #include "scenarios/topology_file.hpp"
@@ -195,6 +197,9 @@ class SweepReader {
   }
 
  public:
+  // Where axis `i` is written ("FILE:LINE:COL").
+  [[nodiscard]] std::string axis_place(std::size_t i) const { return place(file_, axis_marks_[i]); }
+
   // A zip axis that failed to read takes the length of a good one, so that it causes no
   // "unequal lengths" report of its own.
   void size_placeholders() {
@@ -236,6 +241,54 @@ class SweepReader {
   std::vector<std::string> axis_keys_;
   std::vector<bool> broken_;
 };
+
+// Reads the base scenario with each grid and zip value in turn (the other axes at their first
+// value; derived axes at point 0's value when it has one) and adds each distinct problem once.
+// A problem at a swept path is placed at that axis in the sweep section. Cross-checks are left
+// to the points: a layout that does not fit is a point's own `invalid` result.
+template <class Reader>
+void check_base_and_axes(const std::string& text, const std::vector<std::string>& overrides,
+                         const SweepSpec& spec, const Reader& reader, const std::string& file,
+                         const std::string& base_dir, ReadContext& ctx) {
+  const SweepPoint first = sweep_point(spec, 0);
+  std::vector<std::string> firsts(spec.axes.size());
+  for (std::size_t i = 0; i < spec.axes.size(); ++i) {
+    if (spec.axes[i].kind != AxisKind::kDerived) {
+      firsts[i] = spec.axes[i].values.front();
+    } else {
+      for (const auto& [path, value] : first.values) {
+        if (path == spec.axes[i].path) firsts[i] = value;
+      }
+    }
+  }
+  std::set<std::string> seen;
+  const auto check = [&](std::size_t axis, const std::string& value) {
+    // Parsed afresh each time (a clone would lose the line numbers).
+    YAML::Node base = YAML::Load(text);
+    Diagnostics d;
+    ReadContext c{&d, {}};
+    apply_overrides(base, overrides, c);
+    base.remove("sweep");
+    std::vector<std::string> sets;
+    for (std::size_t i = 0; i < spec.axes.size(); ++i) {
+      const std::string& v = i == axis ? value : firsts[i];
+      if (!v.empty()) sets.push_back(spec.axes[i].path + "=" + v);
+    }
+    apply_overrides(base, sets, c);
+    for (std::size_t i = 0; i < spec.axes.size(); ++i) {
+      if (c.overrides.count(spec.axes[i].path)) c.overrides[spec.axes[i].path] = reader.axis_place(i);
+    }
+    check_scenario_sections(base, file, base_dir, c);
+    for (const auto& item : d.items()) {
+      if (seen.insert(item.text()).second) ctx.diags->add(item);
+    }
+  };
+  check(spec.axes.size(), "");
+  for (std::size_t i = 0; i < spec.axes.size(); ++i) {
+    if (spec.axes[i].kind == AxisKind::kDerived) continue;
+    for (std::size_t j = 1; j < spec.axes[i].values.size(); ++j) check(i, spec.axes[i].values[j]);
+  }
+}
 
 bool is_blank_or_comment(const std::string& line) {
   const auto p = line.find_first_not_of(" \t\r\n");
@@ -356,21 +409,19 @@ SweepFile load_sweep_text(const std::string& text, const std::string& display_na
     diags.add({place(display_name, sweep.Mark()), "sweep",
                "write 'sweep:' at the start of a line, as a top-level key of a block-style file"});
   }
+  // The base scenario and every swept value, read once now against the user's file (a typo
+  // would otherwise make every point invalid, each naming the folder's copy, base.yaml).
+  if (diags.empty()) {
+    check_base_and_axes(text, overrides, out.spec, reader, display_name, base_dir, ctx);
+  }
   if (!diags.empty()) throw ScenarioError(diags);
   return out;
 }
 
 SweepFile load_sweep_file(const std::string& path, const std::vector<std::string>& overrides) {
-  std::ifstream in(path);
-  if (!in) {
-    Diagnostics d;
-    d.add({path, "", "cannot open sweep file"});
-    throw ScenarioError(d);
-  }
-  std::stringstream buf;
-  buf << in.rdbuf();
+  const std::string text = read_yaml_file(path, "sweep file");
   const auto dir = fs::path(path).parent_path().string();
-  return load_sweep_text(buf.str(), path, dir.empty() ? "." : dir, overrides);
+  return load_sweep_text(text, path, dir.empty() ? "." : dir, overrides);
 }
 
 }  // namespace moesim

@@ -82,7 +82,8 @@ class TopologyReader {
     TopologySpec::Link l;
     r->text("a", l.a, Req::kRequired);
     r->text("b", l.b, Req::kRequired);
-    r->quantity("bandwidth", l.bandwidth, Dimension::kBandwidth, Req::kRequired);
+    // At least 1 B/s, as a hardware link's bandwidth (1e-9B/s was accepted).
+    r->quantity("bandwidth", l.bandwidth, Dimension::kBandwidth, Req::kRequired, 1.0);
     r->quantity("latency", l.latency, Dimension::kTime, Req::kRequired);
     r->text("kind", l.kind, Req::kOptional);
     r->finish();

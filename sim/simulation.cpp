@@ -317,7 +317,7 @@ class Driver {
     }
     for (Sequence* s : handed_off) start_transfer(now, i, s);
     for (Sequence* s : finished) finish(s, now);
-    if (progress_ && (totals_.steps & 0x3fff) == 0) {
+    if (progress_ && (totals_.steps & 0x3ff) == 0) {
       progress_(totals_.requests_completed, totals_.requests_total);
     }
     try_start(now, i);

@@ -95,7 +95,8 @@ struct SimulationTotals {
 };
 
 // Runs to completion in this process (SimGrid allows one engine per process: call once).
-// `progress` (may be null) is called now and then with (completed, total pulled).
+// `progress` (may be null) is called every 1024 steps with (completed, total pulled); an
+// exception it throws (the CLI stops on SIGINT/SIGTERM that way) ends the run and propagates.
 SimulationTotals run_simulation(SimulationSetup& setup, SimObserver& observer,
                                 const std::function<void(std::int64_t, std::int64_t)>& progress);
 

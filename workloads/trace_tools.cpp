@@ -53,7 +53,19 @@ std::string detect_trace_format(const std::string& path) {
 void convert_trace(const std::string& in_format, const std::string& in_path,
                    const std::string& out_path) {
   auto source = open_trace(in_format, in_path);
-  const std::string tmp = out_path + ".tmp";
+  // A FIFO, device or socket (`/dev/stdout`) is written through: renaming a temporary over it
+  // would replace it with a regular file. A symbolic link keeps pointing where it did: the
+  // temporary is made beside its target.
+  namespace fs = std::filesystem;
+  std::error_code sec;
+  const fs::file_status st = fs::status(out_path, sec);
+  const bool through = !sec && fs::exists(st) && !fs::is_regular_file(st) && !fs::is_directory(st);
+  std::string target = out_path;
+  if (!through && fs::is_symlink(out_path, sec)) {
+    const fs::path real = fs::weakly_canonical(out_path, sec);
+    if (!sec) target = real.string();
+  }
+  const std::string tmp = through ? out_path : target + ".tmp";
   try {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(tmp + ": cannot open file for writing");
@@ -66,19 +78,20 @@ void convert_trace(const std::string& in_format, const std::string& in_path,
       m.set_output_tokens(std::uint64_t(r->output_tokens));
       for (std::uint64_t b : r->prefix_blocks) m.add_prefix_blocks(b);
       if (!google::protobuf::util::SerializeDelimitedToOstream(m, &out)) {
-        throw InputError(tmp + ": write failed");
+        throw OutputError(tmp + ": write failed");
       }
     }
     out.close();
-    if (!out) throw InputError(tmp + ": write failed");
+    if (!out) throw OutputError(tmp + ": write failed");
+    if (through) return;
     // The error_code form: a rename onto a folder must be an InputError (exit status 2), not
     // a std::filesystem::filesystem_error.
     std::error_code ec;
-    std::filesystem::rename(tmp, out_path, ec);
+    std::filesystem::rename(tmp, target, ec);
     if (ec) throw InputError(out_path + ": cannot write: " + ec.message());
   } catch (...) {
     std::error_code ignored;
-    std::filesystem::remove(tmp, ignored);
+    if (!through) std::filesystem::remove(tmp, ignored);
     throw;
   }
 }

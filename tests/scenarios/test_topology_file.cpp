@@ -241,3 +241,11 @@ TEST_CASE("topology file: structure, unknown keys and cut-off devices") {
         "$/f.yaml:3:5: error: vertices[1]: no chain of links joins device 'n0.d1' to device "
         "'n0.d0'\n");
 }
+
+// Regression: a link of 1e-9B/s was accepted, where hardware links need at least 1 B/s.
+TEST_CASE("topology file: a link bandwidth below 1 B/s is refused at its place") {
+  std::string slow = kSmall;
+  slow.replace(slow.find("450GB/s"), 7, "1e-9B/s");
+  const std::string e = errors("topofile-slow", "{topology_file: f.yaml}", slow);
+  CHECK_MESSAGE(e.rfind("$/f.yaml:6:34: error: links[0].bandwidth: value '1e-9B/s' must be at least ", 0) == 0, e);
+}

@@ -22,6 +22,8 @@ std::string load_errors(const std::string& text, const std::vector<std::string>&
 
 const char* kBase = R"(name: t
 model: qwen1.5-moe-a2.7b
+hardware: h100-sxm
+speculative: {method: mtp, gamma: 2}
 cluster: {nodes: 2}
 workload:
   source: {name: azure, path: traces/a.csv}
@@ -34,7 +36,7 @@ const char* kSweep = R"(sweep:
     model.hidden: [1024, 2048]
   # comment inside the section
   grid:
-    speculative.acceptance: [{name: iid, alpha: 0.7}, per_position]
+    speculative.acceptance: [{name: iid, alpha: 0.7}, {name: per_position, rates: [0.8]}]
 
   derived:
     deployment.ep: devices / 2
@@ -82,9 +84,14 @@ TEST_CASE("journal: a line reads back as the same entry, a cut-short line is ski
   // Exact duplicates collapse; two different results for one index are an error.
   CHECK(unique_entries({e, bad, e}).size() == 2);
   JournalEntry other = e;
-  other.status = "failed";
+  other.status = "invalid";
   CHECK_THROWS_WITH_AS((void)unique_entries({e, other}), "point 7 has two different results",
                        InputError);
+  // A failed attempt is superseded by the other attempt, in either order (--resume re-ran it).
+  JournalEntry failed = e;
+  failed.status = "failed";
+  CHECK(unique_entries({failed, e}) == std::vector<JournalEntry>{e});
+  CHECK(unique_entries({e, failed}) == std::vector<JournalEntry>{e});
 }
 
 TEST_CASE("results.csv: sorted by index, swept columns in spec order, metric keys sorted") {
@@ -117,13 +124,13 @@ TEST_CASE("sweep loader: axes in the order written, base text, values, workload 
   CHECK(swept_paths(f.spec) == std::vector<std::string>{"model.layers", "model.hidden",
                                                         "speculative.acceptance", "deployment.ep"});
   CHECK(f.spec.axes[2].values ==
-        std::vector<std::string>{"{name: iid, alpha: 0.7}", "per_position"});
+        std::vector<std::string>{"{name: iid, alpha: 0.7}", "{name: per_position, rates: [0.8]}"});
   CHECK(f.spec.filters == std::vector<std::string>{"deployment.ep <= 8"});
   // devices = 2 nodes (file) x 8 per node (the scenario default) = 16; ep = 16 / 2.
   CHECK(sweep_size(f.spec) == 4);
   const SweepPoint p = sweep_point(f.spec, 3);
   CHECK(p.overrides() == std::vector<std::string>{"model.layers=16", "model.hidden=2048",
-                                                  "speculative.acceptance=per_position",
+                                                  "speculative.acceptance={name: per_position, rates: [0.8]}",
                                                   "deployment.ep=8"});
   // The point runs from the output folder: the relative trace path is made absolute.
   CHECK(f.base_overrides ==

@@ -155,11 +155,15 @@ TEST_CASE("sweep shards 0/3, 1/3, 2/3 merged equal the unsharded results.csv byt
   REQUIRE_MESSAGE(r.status == 0, r.output);
   CHECK(r.output.find("6 of 6 points from 3 folder(s)") != std::string::npos);
   CHECK(read_text(dir + "/merged/results.csv") == full);
-  // Two shards: the table so far, and what is missing.
+  // Two shards: what is missing, and no results.csv (regression: exit 0 with half the rows).
   const auto partial =
       run_moesim("merge " + dir + "/shard0 " + dir + "/shard1 --out " + dir + "/partial");
-  CHECK(partial.status == 0);
-  CHECK(partial.output.find("2 point(s) missing") != std::string::npos);
+  CHECK(partial.status == 2);
+  CHECK(partial.output == "moesim merge: error: 2 of 6 point(s) missing (a shard not given or "
+                          "not finished); no results.csv written; run them with: moesim sweep "
+                          "FILE --resume --out " + dir + "/partial\n");
+  CHECK_FALSE(std::filesystem::exists(dir + "/partial/results.csv"));
+  CHECK(std::filesystem::exists(dir + "/partial/journal.jsonl"));
   // The same point with two different results is an error.
   std::filesystem::copy(dir + "/shard0", dir + "/forged", std::filesystem::copy_options::recursive);
   std::string j = read_text(dir + "/forged/journal.jsonl");
@@ -250,4 +254,42 @@ sweep:
   const auto shard = run_moesim("sweep " + f + " --shard 3/3");
   CHECK(shard.status == 2);
   CHECK(shard.output == "moesim sweep: --shard i/N needs 0 <= i < N, got '3/3'\n");
+}
+
+// Regression: a typo in the base part or a grid path made every point invalid, each message
+// naming the folder's copy (base.yaml), and the sweep exited 0.
+TEST_CASE("sweep: typos in the base scenario and in a grid path are reported up front, exit 2") {
+  const std::string dir = temp_dir("sweep-typo");
+  write_text(dir + "/s.yaml", R"(name: typo
+seed: 7
+model: qwen1.5-moe-a2.7b
+hardware: h100-sxm
+serving:
+  schedulr: vllm
+workload:
+  source: {name: poisson, rate: 8/s, requests: 30}
+sweep:
+  grid:
+    deployment.tpp: [1, 2]
+    serving.kv_block_size: [16, 1.5]
+)");
+  const auto r = run_moesim("sweep " + dir + "/s.yaml --quiet --out " + dir + "/out");
+  CHECK(r.status == 2);
+  CHECK_MESSAGE(r.output.find(dir + "/s.yaml:6:3: error: serving") != std::string::npos, r.output);
+  CHECK_MESSAGE(r.output.find(dir + "/s.yaml:11:5: error: deployment") != std::string::npos, r.output);
+  CHECK_MESSAGE(r.output.find("did you mean 'tp'") != std::string::npos, r.output);
+  CHECK_MESSAGE(r.output.find(dir + "/s.yaml:12:5: error: serving.kv_block_size") != std::string::npos, r.output);
+  CHECK(r.output.find("base.yaml") == std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out/journal.jsonl"));
+}
+
+// Regression: select ranked a results.csv cut short in its last row.
+TEST_CASE("select: a truncated results.csv is refused") {
+  const std::string dir = temp_dir("select-truncated");
+  write_text(dir + "/results.csv", "index,status,a\n0,ok,1\n1,ok,2\n2,o");
+  const auto r = run_moesim("select " + dir + "/results.csv --objective a");
+  CHECK(r.status == 2);
+  CHECK(r.output == "moesim select: error: " + dir +
+                        "/results.csv: the last line ends without a newline: the file is "
+                        "truncated\n");
 }
