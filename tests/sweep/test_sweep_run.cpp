@@ -283,6 +283,33 @@ sweep:
   CHECK_FALSE(std::filesystem::exists(dir + "/out/journal.jsonl"));
 }
 
+// Regression: the up-front check refused a grid value that is only invalid beside the other
+// axes' first values (MoE groups 4 must divide top_k: fine with top_k 4, not with 2); such points
+// are recorded invalid when they run. A value valid with no other axis value is still an error.
+TEST_CASE("sweep: a value invalid only in some combinations runs, one invalid everywhere exits 2") {
+  const std::string dir = temp_dir("sweep-combination");
+  const std::string base = R"(name: combo
+seed: 7
+model: qwen1.5-moe-a2.7b
+hardware: h100-sxm
+workload:
+  source: {name: poisson, rate: 8/s, requests: 10}
+sweep:
+  grid:
+    model.moe.top_k: [2, 4]
+)";
+  write_text(dir + "/ok.yaml", base + "    model.moe.groups: [1, 4]\n");
+  const auto ok = run_moesim("sweep " + dir + "/ok.yaml --quiet --out " + dir + "/ok");
+  CHECK_MESSAGE(ok.status == 0, ok.output);
+  const std::string results = read_text(dir + "/ok/results.csv");
+  CHECK(results.find(",invalid") != std::string::npos);  // groups 4 with top_k 2
+  write_text(dir + "/bad.yaml", base + "    model.moe.groups: [1, 7]\n");
+  const auto bad = run_moesim("sweep " + dir + "/bad.yaml --quiet --out " + dir + "/bad");
+  CHECK(bad.status == 2);
+  CHECK_MESSAGE(bad.output.find(dir + "/bad.yaml:10:5: error: model.moe.groups") !=
+                    std::string::npos, bad.output);
+}
+
 // Regression: select ranked a results.csv cut short in its last row.
 TEST_CASE("select: a truncated results.csv is refused") {
   const std::string dir = temp_dir("select-truncated");
