@@ -18,7 +18,20 @@ Instance::Instance(int index, std::shared_ptr<const StepCostCalculator> target,
 
 void Instance::enqueue(Sequence* s) {
   s->instance = index_;
+  s->counted_tokens = 0;
+  recount(*s);
   waiting_.push_back(s);
+}
+
+void Instance::recount(Sequence& s) {
+  const std::int64_t now = s.to_prefill + s.remaining_output();
+  outstanding_ += now - s.counted_tokens;
+  s.counted_tokens = now;
+}
+
+void Instance::uncount(Sequence& s) {
+  outstanding_ -= s.counted_tokens;
+  s.counted_tokens = 0;
 }
 
 const std::vector<double>& Instance::acceptance_for(int gamma) {
@@ -36,6 +49,11 @@ bool Instance::start_step(Seconds now, bool more_arrivals) {
                      admissions_};
   scheduler_->plan(view, plan_);
   preemptions_ += std::int64_t(plan_.preempted.size());
+  // A scheduler changes the counts of running sequences (preemption puts them back in waiting)
+  // and at most of the head of the queue (an admission that gave its cached blocks back).
+  for (Sequence* s : running_) recount(*s);
+  for (Sequence* s : plan_.preempted) recount(*s);
+  if (!waiting_.empty()) recount(*waiting_.front());
   if (plan_.items.empty()) return false;
   for (const StepItem& it : plan_.items) {
     if (it.prefill && it.seq->prefill_start.value() < 0) it.seq->prefill_start = now;
@@ -150,13 +168,16 @@ void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished,
       s.generated += emitted;
       record_.emitted_tokens += emitted;
     }
+    recount(s);
     if (s.remaining_output() <= 0) {
       if (s.first_token.value() < 0) s.first_token = now;
       s.finish = now;
       kv_.release(s);
+      uncount(s);
       running_.erase(std::find(running_.begin(), running_.end(), &s));
       finished.push_back(&s);
     } else if (role_ == InstanceRole::kPrefill && !s.prefilling() && handed_off) {
+      uncount(s);
       running_.erase(std::find(running_.begin(), running_.end(), &s));
       handed_off->push_back(&s);
     }
@@ -164,7 +185,7 @@ void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished,
   record_.kv_blocks_used = kv_.used();
 }
 
-std::int64_t Instance::outstanding_tokens() const {
+std::int64_t Instance::outstanding_tokens_recounted() const {
   std::int64_t t = 0;
   for (const Sequence* s : waiting_) t += s->to_prefill + s->remaining_output();
   for (const Sequence* s : running_) t += s->to_prefill + s->remaining_output();
@@ -176,6 +197,7 @@ void Instance::drop_unrunnable(std::vector<Sequence*>& rejected) {
   while (!waiting_.empty()) {
     Sequence* s = waiting_.front();
     waiting_.pop_front();
+    uncount(*s);
     rejected.push_back(s);
   }
 }

@@ -73,8 +73,11 @@ class Instance {
   [[nodiscard]] const StepCostCalculator& calculator() const { return *target_; }
   [[nodiscard]] const KvCache& kv() const { return kv_; }
   KvCache& kv_mut() { return kv_; }
-  // Prompt tokens still to prefill plus output tokens still to generate, over all sequences.
-  [[nodiscard]] std::int64_t outstanding_tokens() const;
+  // Prompt tokens still to prefill plus output tokens still to generate, over all sequences: a
+  // running total, O(1) (a router asks on every arrival, with up to millions waiting).
+  [[nodiscard]] std::int64_t outstanding_tokens() const { return outstanding_; }
+  // The same sum by walking the queues (tests compare the two).
+  [[nodiscard]] std::int64_t outstanding_tokens_recounted() const;
   // Inter-token gaps (seconds) of the last finished step, one per emission after the first.
   [[nodiscard]] const std::vector<double>& itl_samples() const { return itl_samples_; }
   [[nodiscard]] std::int64_t sequences() const {
@@ -84,6 +87,10 @@ class Instance {
 
  private:
   Seconds price_step();
+  // Brings `s`'s share of outstanding_ up to date after its counts changed.
+  void recount(Sequence& s);
+  // Removes `s`'s share (it leaves the instance).
+  void uncount(Sequence& s);
   const std::vector<double>& acceptance_for(int gamma);
 
   int index_;
@@ -96,6 +103,7 @@ class Instance {
   std::deque<Sequence*> waiting_;
   std::vector<Sequence*> running_;
   std::int64_t admissions_ = 0;
+  std::int64_t outstanding_ = 0;  // sum of counted_tokens over waiting_ and running_
   std::vector<double> itl_samples_;
   std::int64_t preemptions_ = 0;
   StepPlan plan_;
