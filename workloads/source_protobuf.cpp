@@ -33,10 +33,14 @@ bool more(CodedInputStream& in) {
   return in.GetDirectBufferPointer(&data, &size);
 }
 
-// One length-delimited message; false when its size or body is cut short or unparsable.
+// One message of `size` bytes; false when its body is cut short or unparsable. The parser takes
+// the end of the file for the end of the message, so the bytes consumed must be counted.
 bool read_delimited(CodedInputStream& in, std::uint32_t size, google::protobuf::MessageLite& m) {
+  if (size > std::uint32_t(std::numeric_limits<int>::max())) return false;
+  const int start = in.CurrentPosition();
   const auto limit = in.PushLimit(int(size));
-  const bool ok = m.ParseFromCodedStream(&in) && in.ConsumedEntireMessage();
+  const bool ok = m.ParseFromCodedStream(&in) && in.ConsumedEntireMessage() &&
+                  in.CurrentPosition() - start == int(size);
   in.PopLimit(limit);
   return ok;
 }
