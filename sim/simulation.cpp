@@ -154,13 +154,15 @@ class Driver {
       started = true;
     }
     if (started) return;
-    for (auto& inst : instances_) {
-      std::vector<Sequence*> dropped;
-      inst->drop_unrunnable(dropped);
-      for (Sequence* s : dropped) {
-        reject(*s, "never admitted (KV cache too small)", now);
-        live_.erase(std::int64_t(s->req.id));
-      }
+    for (auto& inst : instances_) reject_unrunnable(*inst, now);
+  }
+
+  void reject_unrunnable(Instance& inst, double now) {
+    std::vector<Sequence*> dropped;
+    inst.drop_unrunnable(dropped);
+    for (Sequence* s : dropped) {
+      reject(*s, "never admitted (KV cache too small)", now);
+      live_.erase(std::int64_t(s->req.id));
     }
   }
 
@@ -253,12 +255,7 @@ class Driver {
       return;
     }
     if (source_done_ && pending_.empty() && transfers_.empty() && loading_.empty()) {
-      std::vector<Sequence*> dropped;
-      inst.drop_unrunnable(dropped);
-      for (Sequence* s : dropped) {
-        reject(*s, "never admitted (KV cache too small)", now);
-        live_.erase(std::int64_t(s->req.id));
-      }
+      reject_unrunnable(inst, now);
     }
   }
 
