@@ -116,8 +116,7 @@ class ProtobufSource final : public TraceSource {
       throw InputError(at + ": truncated or corrupt footer");
     }
     if (footer.records() != std::uint64_t(index_)) {
-      throw InputError(at + ": the footer counts " + std::to_string(footer.records()) +
-                       " records");
+      throw InputError(at + ": the footer counts " + std::to_string(footer.records()) + " records");
     }
     if (more(in)) throw InputError(at + ": unexpected data after the end of the trace");
   }

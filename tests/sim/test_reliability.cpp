@@ -80,9 +80,9 @@ TEST_CASE("invariant checks are on by default, --no-check turns them off") {
 TEST_CASE("undefined statistics are null in summary.json and n/a in the report") {
   const std::string dir = temp_dir("empty-trace");
   write_text(dir + "/empty.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n");
-  const std::string empty = std::regex_replace(
-      std::string(kScenario), std::regex("source: .*\n"),
-      "source: {name: azure, path: " + dir + "/empty.csv}\n");
+  const std::string empty =
+      std::regex_replace(std::string(kScenario), std::regex("source: .*\n"),
+                         "source: {name: azure, path: " + dir + "/empty.csv}\n");
   const Run none = run("zero-requests", empty);
   REQUIRE_MESSAGE(none.result.status == 0, none.result.output);
   CHECK(summary_field(none.out, "requests_total") == "0");
@@ -100,8 +100,9 @@ TEST_CASE("undefined statistics are null in summary.json and n/a in the report")
         std::string::npos);
   CHECK(none.result.output.find("SLO attainment n/a") != std::string::npos);
 
-  const Run ones = run("one-token", kScenario, "--set 'workload.lengths={name: fixed, prompt: 64, "
-                                               "output: 1}'");
+  const Run ones = run("one-token", kScenario,
+                       "--set 'workload.lengths={name: fixed, prompt: 64, "
+                       "output: 1}'");
   REQUIRE_MESSAGE(ones.result.status == 0, ones.result.output);
   CHECK(summary_field(ones.out, "requests_completed") == "40");
   CHECK(summary_field(ones.out, "tpot_s\": \\{\\s*\"mean") == "null");
@@ -118,9 +119,9 @@ TEST_CASE("undefined statistics are null in summary.json and n/a in the report")
 // the bound leaves room for sanitizer builds and a busy machine, and the quadratic walk needs
 // minutes.
 TEST_CASE("a burst of 200,000 requests at once runs in linear time") {
-  const std::string scenario = std::regex_replace(
-      std::string(kScenario), std::regex("cluster: .*\n"),
-      "cluster: {devices_per_node: 8}\ndeployment: {replicas: 8}\n");
+  const std::string scenario =
+      std::regex_replace(std::string(kScenario), std::regex("cluster: .*\n"),
+                         "cluster: {devices_per_node: 8}\ndeployment: {replicas: 8}\n");
   const auto t0 = std::chrono::steady_clock::now();
   const Run r = run("burst", scenario,
                     "--no-check --set serving.router=least_outstanding_tokens "

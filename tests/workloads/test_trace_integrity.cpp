@@ -98,6 +98,5 @@ TEST_CASE("native trace: the end marker's count must match the records") {
   std::string b = a;
   b[b.size() - 1] = '\x05';
   std::ofstream(path, std::ios::binary | std::ios::trunc) << b;
-  CHECK(read_error(path) ==
-        path + ": end marker (after 4 records): the footer counts 5 records");
+  CHECK(read_error(path) == path + ": end marker (after 4 records): the footer counts 5 records");
 }
