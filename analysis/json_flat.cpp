@@ -55,7 +55,7 @@ class FlatParser {
     if (c == '"') return leaf(key, FlatValue{false, 0, string()});
     if (word("true")) return leaf(key, FlatValue{false, 0, "true"});
     if (word("false")) return leaf(key, FlatValue{false, 0, "false"});
-    if (word("null")) return leaf(key, FlatValue{false, 0, ""});
+    if (word("null")) return leaf(key, FlatValue{false, 0, "null", true});
     double v = 0;
     const auto res = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), v);
     if (res.ec != std::errc() || res.ptr == s_.data() + pos_) fail("expected a value");

@@ -12,9 +12,10 @@ namespace moesim {
 struct FlatValue {
   bool is_number = false;
   double number = 0;  // when is_number
-  // Strings as they are (unescaped); true/false as "true"/"false"; null as "". For numbers the
+  // Strings as they are (unescaped); true/false as "true"/"false"; null as "null". For numbers the
   // shortest round-tripping text of `number` (JsonWriter::number), so equal values print equally.
   std::string text;
+  bool is_null = false;  // JSON null (text "null"): an undefined statistic in summary.json
   bool operator==(const FlatValue&) const = default;
 };
 

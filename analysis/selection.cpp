@@ -44,8 +44,19 @@ std::size_t require_column(const CsvTable& t, const std::string& name, const cha
   throw ConfigError("unknown " + std::string(what) + " column '" + name + "'" + hint);
 }
 
+// results.csv writes an undefined statistic (null in summary.json: a mean of no sample, a ratio
+// over zero) as "null". It fails every constraint, and the removal says why.
+bool is_null_at(const CsvTable& t, std::size_t row, const Constraint& c) {
+  return !c.fits_memory && t.rows[row][*t.column(c.column)] == "null";
+}
+
+std::string null_reason(const Constraint& c) {
+  return c.text + " (" + c.column + " is null: undefined for the point)";
+}
+
 bool passes(const CsvTable& t, std::size_t row, const Constraint& c) {
   if (c.fits_memory) return cell(t, row, "status") == "ok";
+  if (is_null_at(t, row, c)) return false;
   const std::string& v = t.rows[row][*t.column(c.column)];
   double rhs = 0, lhs = 0;
   if (!parse_sweep_number(c.value, rhs)) return c.op == "==" ? v == c.value : v != c.value;
@@ -234,7 +245,7 @@ Selection select_points(const CsvTable& t, const SelectionRequest& req, const Su
     bool ok = true;
     for (const auto& c : req.constraints) {
       if (!passes(t, r, c)) {
-        drop(c.text);
+        drop(is_null_at(t, r, c) ? null_reason(c) : c.text);
         ok = false;
         break;
       }
@@ -251,6 +262,7 @@ Selection select_points(const CsvTable& t, const SelectionRequest& req, const Su
   std::sort(fixed.begin(), fixed.end());
   for (const auto& c : req.constraints) {
     if (counts.count(c.text)) fixed.push_back(c.text);
+    if (!c.fits_memory && counts.count(null_reason(c))) fixed.push_back(null_reason(c));
   }
   for (const auto& why : reason_order) {
     if (why.rfind("status ", 0) == 0 || why.rfind("no value of ", 0) == 0) fixed.push_back(why);

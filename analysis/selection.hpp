@@ -48,8 +48,10 @@ struct Selection {
   std::vector<std::size_t> ranked;  // rows that pass, best first (ties: lower index first)
   std::vector<bool> pareto;         // per table row: on the front (only passing rows can be)
   // Why the other rows were dropped, each counted once under the first reason that applies:
-  // "sweep filter '<text>'", each constraint's text in the given order, "status <s>" (a point
-  // that did not run successfully), "no value of <objective>". Reasons with no row are left out.
+  // "sweep filter '<text>'", each constraint's text in the given order (followed by
+  // "<text> (<column> is null: undefined for the point)" for rows whose value is null: a null
+  // fails every constraint), "status <s>" (a point that did not run successfully), "no value of
+  // <objective>". Reasons with no row are left out.
   std::vector<std::pair<std::string, std::size_t>> removed;
   std::vector<std::string> shown_knobs;    // knobs whose values differ among the top rows (all
                                            // knobs when none differ)

@@ -82,21 +82,25 @@ class MetaReader {
     }
     return out;
   }
+  // Absent, null or an empty string.
+  static bool blank(const FlatValue* v) {
+    return !v || v->is_null || (!v->is_number && v->text.empty());
+  }
   std::optional<std::int64_t> optional_count(const std::string& key, std::int64_t min) const {
     const FlatValue* v = find(key);
-    if (!v || (!v->is_number && v->text.empty())) return std::nullopt;  // absent or null
+    if (blank(v)) return std::nullopt;  // absent or null
     return count(key, min);
   }
   std::optional<bool> optional_flag(const std::string& key) const {
     const FlatValue* v = find(key);
-    if (!v || (!v->is_number && v->text.empty())) return std::nullopt;
+    if (blank(v)) return std::nullopt;
     if (v->is_number || (v->text != "true" && v->text != "false"))
       fail(key, "expected true or false, got " + shown(*v));
     return v->text == "true";
   }
   std::optional<double> optional_number(const std::string& key, double lo, double hi) const {
     const FlatValue* v = find(key);
-    if (!v || (!v->is_number && v->text.empty())) return std::nullopt;
+    if (blank(v)) return std::nullopt;
     if (!v->is_number || v->number < lo || v->number > hi)
       fail(key, "expected a number in [" + number_text(lo) + ", " + number_text(hi) + "], got " +
                     shown(*v));
@@ -104,7 +108,7 @@ class MetaReader {
   }
   std::string text(const std::string& key, bool required) const {
     const FlatValue* v = find(key);
-    if (!v || (!v->is_number && v->text.empty())) {
+    if (blank(v)) {
       if (required) throw InputError(path_ + ": " + key + ": missing");
       return "";
     }
@@ -114,7 +118,7 @@ class MetaReader {
 
  private:
   static std::string shown(const FlatValue& v) {
-    return v.is_number ? v.text : v.text.empty() ? "null" : "\"" + v.text + "\"";
+    return v.is_number || v.is_null ? v.text : "\"" + v.text + "\"";
   }
   [[nodiscard]] std::int64_t line_at(std::size_t byte) const {
     byte = std::min(byte, text_.size());

@@ -1,15 +1,24 @@
 #include "analysis/summary.hpp"
 
 #include <algorithm>
+#include <limits>
 
 #include "analysis/json_writer.hpp"
 
 namespace moesim {
 namespace {
 
+// Undefined statistics (a mean of nothing, a ratio over zero) are NaN here and null in the file
+// (JsonWriter writes NaN as null): never 0, which a constraint such as tpot_s.mean <= 0.05 would
+// take for a value.
+constexpr double kUndefined = std::numeric_limits<double>::quiet_NaN();
+
+double ratio(double num, double den) { return den > 0 ? num / den : kUndefined; }
+
 template <class Values>
 void distribution(JsonWriter& j, const std::string& key, const Values& v) {
-  const DistributionSummary s = summarize(v);
+  DistributionSummary s = summarize(v);
+  if (s.count == 0) s.mean = s.p50 = s.p90 = s.p99 = s.max = kUndefined;
   j.key(key).begin_object();
   j.field("mean", s.mean).field("p50", s.p50).field("p90", s.p90).field("p99", s.p99);
   j.field("max", s.max).field("count", s.count);
@@ -17,13 +26,17 @@ void distribution(JsonWriter& j, const std::string& key, const Values& v) {
 }
 
 double throughput(const SimulationTotals& t, const MetricsCollector& m) {
-  return t.simulated_time.value() > 0 ? double(m.output_tokens) / t.simulated_time.value() : 0.0;
+  return ratio(double(m.output_tokens), t.simulated_time.value());
+}
+
+double tpot_mean(const MetricsCollector& m) {
+  return m.tpot.count() > 0 ? summarize(m.tpot).mean : kUndefined;
 }
 
 }  // namespace
 
 BaselineFacts baseline_facts(const SimulationTotals& totals, const MetricsCollector& m) {
-  return {throughput(totals, m), summarize(m.tpot).mean};
+  return {throughput(totals, m), tpot_mean(m)};
 }
 
 std::string summary_json(const RunFacts& f, const SimulationTotals& t, const MetricsCollector& m,
@@ -46,10 +59,10 @@ std::string summary_json(const RunFacts& f, const SimulationTotals& t, const Met
   distribution(j, "tpot_s", m.tpot);
   distribution(j, "itl_s", m.itl);
   distribution(j, "e2e_s", m.e2e);
-  const double n = double(std::max<std::int64_t>(1, t.requests_completed));
+  const double n = double(t.requests_completed);
   j.key("ttft_breakdown_mean_s").begin_object();
-  j.field("queueing", m.ttft_queue_sum / n).field("prefill", m.ttft_prefill_sum / n);
-  j.field("kv_transfer", m.ttft_kv_sum / n).field("first_decode", m.ttft_decode_sum / n);
+  j.field("queueing", ratio(m.ttft_queue_sum, n)).field("prefill", ratio(m.ttft_prefill_sum, n));
+  j.field("kv_transfer", ratio(m.ttft_kv_sum, n)).field("first_decode", ratio(m.ttft_decode_sum, n));
   j.end_object();
   if (t.kv_transfers > 0) {
     j.key("kv_transfer").begin_object();
@@ -72,31 +85,27 @@ std::string summary_json(const RunFacts& f, const SimulationTotals& t, const Met
     j.end_object();
   }
   j.field("steps", static_cast<long long>(t.steps));
-  j.field("mean_batch_size", m.steps > 0 ? m.batch_sum / double(m.steps) : 0.0);
+  j.field("mean_batch_size", ratio(m.batch_sum, double(m.steps)));
   j.field("kv_capacity_blocks", static_cast<long long>(t.kv_capacity_blocks));
   j.field("kv_peak_utilization", t.kv_peak_utilization);
   j.field("kv_blocks_in_use_at_end", static_cast<long long>(t.kv_blocks_in_use_at_end));
   j.field("preemptions", static_cast<long long>(t.preemptions));
   if (m.slo.ttft_s || m.slo.tpot_s || m.slo.e2e_s) {
-    j.field("slo_attainment", t.requests_completed > 0
-                                  ? double(m.slo_met) / double(t.requests_total)
-                                  : 0.0);
+    j.field("slo_attainment", ratio(double(m.slo_met), double(t.requests_total)));
   }
   if (t.skipped_rows > 0) j.field("skipped_trace_rows", static_cast<long long>(t.skipped_rows));
   if (f.gamma > 0) {
     j.key("spec").begin_object();
     j.field("method", f.spec_method).field("gamma", f.gamma);
     j.field("rounds", static_cast<long long>(m.spec_rounds));
-    j.field("mean_accepted_tokens",
-            m.spec_rounds > 0 ? double(m.accepted_drafts) / double(m.spec_rounds) : 0.0);
-    j.field("target_efficiency",
-            m.efficiency_steps > 0 ? m.efficiency_sum / double(m.efficiency_steps) : 0.0);
+    j.field("mean_accepted_tokens", ratio(double(m.accepted_drafts), double(m.spec_rounds)));
+    j.field("target_efficiency", ratio(m.efficiency_sum, double(m.efficiency_steps)));
     if (baseline) {
       j.field("baseline_throughput_output_tokens_per_s", baseline->throughput);
       j.field("baseline_tpot_mean_s", baseline->tpot_mean);
-      j.field("speedup_throughput", baseline->throughput > 0 ? tput / baseline->throughput : 0.0);
-      const double tpot = summarize(m.tpot).mean;
-      j.field("speedup_tpot", tpot > 0 ? baseline->tpot_mean / tpot : 0.0);
+      // NaN > 0 is false: an undefined side leaves the ratio undefined.
+      j.field("speedup_throughput", ratio(tput, baseline->throughput));
+      j.field("speedup_tpot", ratio(baseline->tpot_mean, tpot_mean(m)));
     }
     j.end_object();
   }

@@ -19,11 +19,12 @@ struct RunFacts {
 };
 
 struct BaselineFacts {
-  double throughput = 0;  // output tokens per second without speculation
-  double tpot_mean = 0;
+  double throughput = 0;  // output tokens per second without speculation (NaN: undefined)
+  double tpot_mean = 0;   // NaN when no request had a second token
 };
 
-// `baseline`: the same scenario without speculation (same arrivals), when compared.
+// `baseline`: the same scenario without speculation (same arrivals), when compared. Statistics
+// that are undefined (no sample, a ratio over zero) are written as null, never as 0.
 [[nodiscard]] std::string summary_json(const RunFacts& facts, const SimulationTotals& totals,
                                        const MetricsCollector& m,
                                        const std::optional<BaselineFacts>& baseline);

@@ -52,6 +52,8 @@ std::string journal_line(const JournalEntry& e) {
   for (const auto& [k, v] : e.metrics) {
     if (v.is_number)
       j.field(k, v.number);
+    else if (v.is_null)
+      j.key(k).null();
     else
       j.field(k, v.text);
   }

@@ -53,7 +53,7 @@ SloTargets slo_of(const Scenario& s) {
 
 // Runs the baseline (speculation off) in a child process: SimGrid allows one engine per
 // process. The child sends back two doubles through a pipe.
-BaselineFacts run_baseline(const Scenario& s) {
+BaselineFacts run_baseline(const Scenario& s, bool check) {
   int fds[2];
   if (pipe(fds) != 0) throw InputError("cannot create a pipe for the baseline run");
   const pid_t pid = fork();
@@ -66,6 +66,7 @@ BaselineFacts run_baseline(const Scenario& s) {
     int rc = 0;
     try {
       SimulationSetup setup = make_simulation_setup(s, false);
+      setup.check_invariants = check;
       MetricsCollector m("", false, false, slo_of(s));
       const SimulationTotals t = run_simulation(setup, m, nullptr);
       const BaselineFacts b = baseline_facts(t, m);
@@ -96,8 +97,12 @@ BaselineFacts run_baseline(const Scenario& s) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  Args a(argc, argv, 2, {"set", "out", "timeline"}, {"baseline", "quiet", "check"});
-  if (a.positionals().size() > 1) throw UsageError("usage: moesim run [SCENARIO] [--set path=value]... [--out DIR] [--baseline] [--check] [--timeline FILE]");
+  Args a(argc, argv, 2, {"set", "out", "timeline"}, {"baseline", "quiet", "check", "no-check"});
+  if (a.positionals().size() > 1) throw UsageError("usage: moesim run [SCENARIO] [--set path=value]... [--out DIR] [--baseline] [--no-check] [--timeline FILE]");
+  if (a.has("check") && a.has("no-check")) throw UsageError("--check and --no-check exclude each other");
+  // Invariant checks are on by default (they cost about 1% of wall time: bench/RESULTS.md);
+  // --no-check is for benchmarks. --check is kept for scripts written when they were opt-in.
+  const bool check = !a.has("no-check");
   install_stop_handlers();
   const Scenario s = load(a);
   const std::string out = a.get_or("out", s.output.dir.empty() ? "results/" + s.name : s.output.dir);
@@ -108,15 +113,12 @@ int cmd_run(int argc, char** argv) {
   const bool spec = s.speculative.enabled && s.speculative.gamma > 0;
   std::optional<BaselineFacts> baseline;
   if (spec && (s.speculative.compare_without_speculation || a.has("baseline"))) {
-    baseline = run_baseline(s);
+    baseline = run_baseline(s, check);
   }
   throw_if_interrupted();
   const auto t0 = std::chrono::steady_clock::now();
   SimulationSetup setup = make_simulation_setup(s, true);
-#ifndef NDEBUG
-  setup.check_invariants = true;  // always on in Debug builds
-#endif
-  if (a.has("check")) setup.check_invariants = true;
+  setup.check_invariants = check;
   MetricsCollector metrics(out, s.output.requests_csv, s.output.steps_csv, slo_of(s));
   const bool show_progress = !a.has("quiet") && isatty(STDERR_FILENO);
   // Called every 1024 steps: the simulation stops at the next one after a SIGINT or SIGTERM

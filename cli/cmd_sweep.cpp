@@ -73,11 +73,12 @@ std::string duration_text(double s) {
 // Points that run, what each turned into, and the progress display.
 class SweepRunner {
  public:
-  SweepRunner(std::string out, const SweepFile& sweep, std::size_t jobs, bool quiet)
+  SweepRunner(std::string out, const SweepFile& sweep, std::size_t jobs, bool quiet, bool check)
       : out_(std::move(out)),
         sweep_(sweep),
         jobs_(jobs),
         quiet_(quiet),
+        check_(check),
         tty_(isatty(STDERR_FILENO) != 0),
         exe_(fs::read_symlink("/proc/self/exe").string()) {
     journal_fd_ =
@@ -126,6 +127,7 @@ class SweepRunner {
     fs::remove_all(out_ + "/" + rel);
     fs::create_directories(out_ + "/" + rel);
     std::vector<std::string> args{exe_, "run", "base.yaml", "--quiet", "--out", rel};
+    if (!check_) args.push_back("--no-check");
     for (const auto& o : sweep_.base_overrides) args.insert(args.end(), {"--set", o});
     for (const auto& o : p.overrides()) args.insert(args.end(), {"--set", o});
     std::vector<char*> argv;
@@ -237,7 +239,7 @@ class SweepRunner {
   std::string out_;
   const SweepFile& sweep_;
   std::size_t jobs_;
-  bool quiet_, tty_;
+  bool quiet_, check_, tty_;
   std::string exe_;
   int journal_fd_ = -1;
   std::vector<SweepPoint> to_run_;
@@ -250,11 +252,11 @@ class SweepRunner {
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
-  Args a(argc, argv, 2, {"jobs", "out", "shard", "set"}, {"resume", "quiet"});
+  Args a(argc, argv, 2, {"jobs", "out", "shard", "set"}, {"resume", "quiet", "no-check"});
   if (a.positionals().size() != 1) {
     throw UsageError(
         "usage: moesim sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] "
-        "[--set path=value]... [--quiet]");
+        "[--set path=value]... [--quiet] [--no-check]");
   }
   const long long jobs_arg =
       a.get_int("jobs", std::max<long long>(1, std::thread::hardware_concurrency()));
@@ -285,7 +287,7 @@ int cmd_sweep(int argc, char** argv) {
   if (!done.empty()) std::printf(", %zu already done", done.size());
   std::printf(", %zu to do, %lld at a time -> %s/\n", todo.size(), jobs_arg, out.c_str());
   std::fflush(stdout);
-  SweepRunner runner(out, sweep, std::size_t(jobs_arg), a.has("quiet"));
+  SweepRunner runner(out, sweep, std::size_t(jobs_arg), a.has("quiet"), !a.has("no-check"));
   runner.run(todo);
   throw_if_interrupted();  // results.csv is written only by a sweep that ran to its end
   const SweepCounts c = write_results(out, manifest);

@@ -1,21 +1,38 @@
 #include "cli/run_report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "models/units.hpp"
 
 namespace moesim {
 namespace {
 
+// Undefined figures (NaN: nothing to average, a ratio over zero) print as "n/a", as summary.json
+// writes them as null.
 std::string ms(double s) {
+  if (std::isnan(s)) return "n/a";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2f ms", s * 1e3);
   return buf;
 }
 
+std::string fixed(const char* format, double v, const char* suffix = "") {
+  if (std::isnan(v)) return "n/a";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return std::string(buf) + suffix;
+}
+
+double ratio(double num, double den) {
+  return den > 0 ? num / den : std::numeric_limits<double>::quiet_NaN();
+}
+
 void row(std::ostream& os, const char* name, const LatencySample& v) {
-  const DistributionSummary d = summarize(v);
+  DistributionSummary d = summarize(v);
+  if (d.count == 0) d.mean = d.p50 = d.p90 = d.p99 = std::numeric_limits<double>::quiet_NaN();
   char buf[160];
   std::snprintf(buf, sizeof buf, "  %-6s %12s %12s %12s %12s\n", name, ms(d.mean).c_str(),
                 ms(d.p50).c_str(), ms(d.p90).c_str(), ms(d.p99).c_str());
@@ -39,7 +56,7 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
   }
   os << "\n";
   const double sim = t.simulated_time.value();
-  const double tput = sim > 0 ? double(m.output_tokens) / sim : 0;
+  const double tput = ratio(double(m.output_tokens), sim);
   std::snprintf(buf, sizeof buf,
                 "  requests %lld completed / %lld (%lld rejected), %lld steps, %lld preemptions\n",
                 (long long)t.requests_completed, (long long)t.requests_total,
@@ -50,8 +67,9 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
                 f.wall_time_s > 0 ? sim / f.wall_time_s : 0.0);
   os << buf;
   std::snprintf(buf, sizeof buf,
-                "  throughput %.1f output tok/s (%.1f per device), mean batch %.1f, KV peak %.0f%%\n",
-                tput, tput / f.devices, m.steps ? m.batch_sum / double(m.steps) : 0.0,
+                "  throughput %s (%s per device), mean batch %s, KV peak %.0f%%\n",
+                fixed("%.1f", tput, " output tok/s").c_str(), fixed("%.1f", tput / f.devices).c_str(),
+                fixed("%.1f", ratio(m.batch_sum, double(m.steps))).c_str(),
                 100 * t.kv_peak_utilization);
   os << buf;
   os << "\n  latency        mean          p50          p90          p99\n";
@@ -81,35 +99,37 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
     }
   }
   {
-    const double n = double(std::max<std::int64_t>(1, t.requests_completed));
+    const double n = double(t.requests_completed);
     std::snprintf(buf, sizeof buf,
                   "  TTFT split (mean): queueing %s, prefill %s, KV transfer %s, first decode %s\n",
-                  ms(m.ttft_queue_sum / n).c_str(), ms(m.ttft_prefill_sum / n).c_str(),
-                  ms(m.ttft_kv_sum / n).c_str(), ms(m.ttft_decode_sum / n).c_str());
+                  ms(ratio(m.ttft_queue_sum, n)).c_str(), ms(ratio(m.ttft_prefill_sum, n)).c_str(),
+                  ms(ratio(m.ttft_kv_sum, n)).c_str(), ms(ratio(m.ttft_decode_sum, n)).c_str());
     os << buf;
   }
   if (m.slo.ttft_s || m.slo.tpot_s || m.slo.e2e_s) {
-    std::snprintf(buf, sizeof buf, "\n  SLO attainment %.1f%%\n",
-                  t.requests_total ? 100.0 * double(m.slo_met) / double(t.requests_total) : 0.0);
+    std::snprintf(buf, sizeof buf, "\n  SLO attainment %s\n",
+                  fixed("%.1f%%", 100.0 * ratio(double(m.slo_met), double(t.requests_total)))
+                      .c_str());
     os << buf;
   }
   if (f.gamma > 0) {
     std::snprintf(buf, sizeof buf,
-                  "\n  speculation (%s, gamma %d): %.2f accepted drafts per round, target "
-                  "efficiency %.3f\n",
+                  "\n  speculation (%s, gamma %d): %s accepted drafts per round, target "
+                  "efficiency %s\n",
                   f.spec_method.c_str(), f.gamma,
-                  m.spec_rounds ? double(m.accepted_drafts) / double(m.spec_rounds) : 0.0,
-                  m.efficiency_steps ? m.efficiency_sum / double(m.efficiency_steps) : 0.0);
+                  fixed("%.2f", ratio(double(m.accepted_drafts), double(m.spec_rounds))).c_str(),
+                  fixed("%.3f", ratio(m.efficiency_sum, double(m.efficiency_steps))).c_str());
     os << buf;
     if (baseline) {
-      const double tpot = summarize(m.tpot).mean;
+      const double tpot = m.tpot.count() > 0 ? summarize(m.tpot).mean
+                                             : std::numeric_limits<double>::quiet_NaN();
       std::snprintf(buf, sizeof buf,
-                    "  vs. no speculation: throughput %.1f -> %.1f tok/s (%.2fx), mean TPOT "
-                    "%s -> %s (%.2fx)\n",
-                    baseline->throughput, tput,
-                    baseline->throughput > 0 ? tput / baseline->throughput : 0.0,
+                    "  vs. no speculation: throughput %s -> %s tok/s (%s), mean TPOT "
+                    "%s -> %s (%s)\n",
+                    fixed("%.1f", baseline->throughput).c_str(), fixed("%.1f", tput).c_str(),
+                    fixed("%.2f", ratio(tput, baseline->throughput), "x").c_str(),
                     ms(baseline->tpot_mean).c_str(), ms(tpot).c_str(),
-                    tpot > 0 ? baseline->tpot_mean / tpot : 0.0);
+                    fixed("%.2f", ratio(baseline->tpot_mean, tpot), "x").c_str());
       os << buf;
     }
   }

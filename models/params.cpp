@@ -1,5 +1,6 @@
 #include "models/params.hpp"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
@@ -147,7 +148,11 @@ namespace {
 
 std::string range_text(const ParamSpec& s) {
   std::ostringstream o;
-  o << "[" << s.min << ", " << s.max << "]";
+  if (s.type == ParamType::kInteger) {  // exact: [1, 1099511627776], not [1, 1.09951e+12]
+    o << "[" << std::int64_t(s.min) << ", " << std::int64_t(s.max) << "]";
+  } else {
+    o << "[" << s.min << ", " << s.max << "]";
+  }
   return o.str();
 }
 
@@ -231,18 +236,22 @@ ParamValue param_from_text(const ParamSpec& spec, const std::string& text, std::
   error.clear();
   switch (spec.type) {
     case ParamType::kNumber: {
+      // As the scenario's own number fields: overflow (1e999) and inf/nan are not numbers.
       char* end = nullptr;
       const double d = std::strtod(text.c_str(), &end);
-      if (end == text.c_str() || *end != '\0') {
+      if (end == text.c_str() || *end != '\0' || !std::isfinite(d)) {
         error = "expected a number, got '" + text + "'";
         return {};
       }
       return d;
     }
     case ParamType::kInteger: {
+      // errno: strtoll saturates at +-2^63 with ERANGE; a saturated value must not pass for
+      // what was written (as the scenario's own integer fields).
       char* end = nullptr;
+      errno = 0;
       const long long i = std::strtoll(text.c_str(), &end, 10);
-      if (end == text.c_str() || *end != '\0') {
+      if (end == text.c_str() || *end != '\0' || errno != 0) {
         error = "expected an integer, got '" + text + "'";
         return {};
       }

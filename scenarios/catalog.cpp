@@ -32,12 +32,8 @@ const char* kind_word(CatalogKind kind) {
 
 // Parses an embedded preset; a broken catalog file is reported against its own path.
 YAML::Node preset_node(const std::string& path, ReadContext& ctx) {
-  try {
-    return YAML::Load(catalog_text(path));
-  } catch (const YAML::Exception& e) {
-    ctx.diags->add({path + ":" + std::to_string(e.mark.line + 1), "", e.msg});
-    return YAML::Node();
-  }
+  const std::optional<YAML::Node> n = parse_yaml(catalog_text(path), path, *ctx.diags);
+  return n ? *n : YAML::Node();
 }
 
 template <class T, class ReadFields>

@@ -120,13 +120,9 @@ void read_link_class(MapReader& link, LinkClassFigures& out) {
     return;
   }
   ReadContext& ctx = link.context();
-  YAML::Node node;
-  try {
-    node = YAML::Load(catalog_text(*path));
-  } catch (const YAML::Exception& e) {
-    ctx.diags->add({*path + ":" + std::to_string(e.mark.line + 1), "", e.msg});
-    return;
-  }
+  const std::optional<YAML::Node> parsed = parse_yaml(catalog_text(*path), *path, *ctx.diags);
+  if (!parsed) return;
+  const YAML::Node node = *parsed;
   LinkClassFigures f;
   f.name = name;
   f.source = *path;

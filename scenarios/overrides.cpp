@@ -28,6 +28,19 @@ void apply_overrides(YAML::Node& root, const std::vector<std::string>& overrides
       ctx.diags->add({where, path, "value is not valid YAML: " + e.msg});
       continue;
     }
+    if (value.IsNull()) {  // "--set seed=": not a way to ask for the default
+      ctx.diags->add({where, path, "empty value; write a value, or leave the --set out for the "
+                                   "default"});
+      continue;
+    }
+    // Duplicate keys, empty values and unterminated quotes inside the value, named by the --set.
+    Diagnostics inner;
+    check_yaml_structure(o.substr(eq + 1), value, where, inner, path);
+    for (Diagnostic d : inner.items()) {
+      d.location = where;
+      ctx.diags->add(std::move(d));
+    }
+    if (!inner.empty()) continue;
     std::vector<std::string> keys;
     std::stringstream ss(path);
     for (std::string k; std::getline(ss, k, '.');) keys.push_back(k);

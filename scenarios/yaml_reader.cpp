@@ -5,23 +5,16 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 
 namespace moesim {
 
-std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& display_name,
-                                     Diagnostics& diags) {
-  try {
-    return YAML::Load(text);
-  } catch (const YAML::Exception& e) {
-    const std::string where =
-        e.mark.line < 0 ? display_name
-                        : display_name + ":" + std::to_string(e.mark.line + 1) + ":" +
-                              std::to_string(e.mark.column + 1);
-    diags.add({where, "", "YAML syntax: " + e.msg});
-    return std::nullopt;
-  }
-}
 namespace {
+
+std::string position(const std::string& display_name, const YAML::Mark& m) {
+  if (m.line < 0) return display_name;
+  return display_name + ":" + std::to_string(m.line + 1) + ":" + std::to_string(m.column + 1);
+}
 
 // A key as written. YAML allows any node as a key ("? [a, b]", "~"); as<std::string>() throws on
 // those, so they are rendered as text and then reported as unknown keys like any other.
@@ -32,7 +25,110 @@ std::string key_text(const YAML::Node& key) {
   return out.c_str();
 }
 
+// Whether the quoted scalar opening at `pos` closes before the end of `text`. yaml-cpp 0.7 takes
+// an unterminated quote as a scalar running to the end of the file (swallowing every key after
+// it) instead of a syntax error.
+bool quote_closes(const std::string& text, std::size_t pos) {
+  const char q = text[pos];
+  for (std::size_t i = pos + 1; i < text.size(); ++i) {
+    if (q == '"' && text[i] == '\\') {
+      ++i;  // an escape: \" does not close
+    } else if (text[i] == q) {
+      if (q == '\'' && i + 1 < text.size() && text[i + 1] == '\'') {
+        ++i;  // '' is a quote inside single quotes
+        continue;
+      }
+      return true;
+    }
+  }
+  return false;
+}
+
+// The checks yaml-cpp does not make, over one parsed document: duplicate keys (yaml-cpp keeps
+// both; a lookup finds the first), empty values (a lookup cannot tell them from absent keys, so
+// the default would be taken), unterminated quotes.
+class StructureCheck {
+ public:
+  StructureCheck(const std::string& text, const std::string& where, Diagnostics& diags)
+      : text_(text), where_(where), diags_(diags) {}
+
+  void walk(const YAML::Node& n, const std::string& path) {
+    if (n.IsScalar()) {
+      scalar(n, path);
+    } else if (n.IsSequence()) {
+      for (std::size_t i = 0; i < n.size(); ++i) walk(n[i], path + "." + std::to_string(i));
+    } else if (n.IsMap()) {
+      std::map<std::string, YAML::Mark> seen;
+      for (const auto& kv : n) {
+        const std::string key = key_text(kv.first);
+        const std::string child = path.empty() ? key : path + "." + key;
+        if (kv.first.IsScalar()) scalar(kv.first, child);
+        const auto [it, fresh] = seen.emplace(key, kv.first.Mark());
+        if (!fresh) {
+          add(kv.first.Mark(), child,
+              "duplicate key (first at line " + std::to_string(it->second.line + 1) +
+                  "); write each key once");
+          continue;
+        }
+        if (kv.second.IsNull()) {
+          add(kv.first.Mark(), child,
+              "empty value; write a value, or leave the key out for its default");
+          continue;
+        }
+        walk(kv.second, child);
+      }
+    }
+  }
+
+ private:
+  void scalar(const YAML::Node& n, const std::string& path) {
+    const YAML::Mark m = n.Mark();
+    if (m.pos < 0 || std::size_t(m.pos) >= text_.size()) return;
+    const char c = text_[std::size_t(m.pos)];
+    if (n.Tag() == "!" && (c == '"' || c == '\'') && !quote_closes(text_, std::size_t(m.pos))) {
+      add(m, path, std::string("unterminated quoted string: the ") + c +
+                       " opened here is never closed");
+    }
+  }
+  void add(const YAML::Mark& m, const std::string& path, const std::string& message) {
+    diags_.add({position(where_, m), path, message});
+  }
+
+  const std::string& text_;
+  const std::string& where_;
+  Diagnostics& diags_;
+};
+
 }  // namespace
+
+std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& display_name,
+                                     Diagnostics& diags) {
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    diags.add({position(display_name, e.mark), "", "YAML syntax: " + e.msg});
+    return std::nullopt;
+  }
+  const std::size_t before = diags.size();
+  for (std::size_t i = 1; i < docs.size(); ++i) {
+    if (docs[i].IsNull()) continue;  // a trailing '---' with nothing after it
+    diags.add({position(display_name, docs[i].Mark()), "",
+               "a second YAML document (after '---'): a file holds one document; remove the "
+               "'---' or split the file"});
+    break;
+  }
+  if (docs.empty()) return YAML::Node();
+  check_yaml_structure(text, docs[0], display_name, diags);
+  if (diags.size() != before) return std::nullopt;
+  return docs[0];
+}
+
+void check_yaml_structure(const std::string& text, const YAML::Node& root,
+                          const std::string& where, Diagnostics& diags,
+                          const std::string& path) {
+  StructureCheck(text, where, diags).walk(root, path);
+}
 
 MapReader::MapReader(YAML::Node node, std::string path, std::string file, ReadContext& ctx)
     : node_(std::move(node)), path_(std::move(path)), file_(std::move(file)), ctx_(&ctx) {

@@ -29,10 +29,20 @@ struct ReadContext {
 enum class Req { kOptional, kRequired };
 
 // Parses a YAML document. On a syntax error adds "FILE:LINE:COL: YAML syntax: ..." to `diags`
-// and returns nullopt. Shared by scenario, sweep and topology files.
+// and returns nullopt; so it does for what yaml-cpp accepts but must not be (check_yaml_structure,
+// and a second document after '---', which a lookup would ignore). Shared by scenario, sweep,
+// topology and catalog files.
 [[nodiscard]] std::optional<YAML::Node> parse_yaml(const std::string& text,
                                                    const std::string& display_name,
                                                    Diagnostics& diags);
+
+// Reports, at "WHERE:LINE:COL" (or `where` alone for text without marks), duplicate keys of any
+// map, empty values (`key:` or `key: ~`, which would otherwise take the default) and quoted
+// strings never closed (yaml-cpp runs them to the end of the text). `path`: the key path of
+// `root` (messages name root.key...).
+void check_yaml_structure(const std::string& text, const YAML::Node& root,
+                          const std::string& where, Diagnostics& diags,
+                          const std::string& path = "");
 
 // A plug-in choice as written: a name plus validated parameters.
 struct PluginConfig {

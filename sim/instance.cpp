@@ -70,7 +70,20 @@ void Instance::enqueue(Sequence* s, int rank) {
   rk.incoming -= 1;
   s->instance = index_;
   s->rank = rank;
+  s->counted_tokens = 0;
+  recount(*s);
   rk.waiting.push_back(s);
+}
+
+void Instance::recount(Sequence& s) {
+  const std::int64_t now = s.to_prefill + s.remaining_output();
+  outstanding_ += now - s.counted_tokens;
+  s.counted_tokens = now;
+}
+
+void Instance::uncount(Sequence& s) {
+  outstanding_ -= s.counted_tokens;
+  s.counted_tokens = 0;
 }
 
 const std::vector<double>& Instance::acceptance_for(int gamma) {
@@ -88,8 +101,20 @@ bool Instance::start_step(Seconds now, bool more_arrivals) {
     rk.plan.clear();
     SchedulerView view{rk.waiting, rk.running, rk.kv, std::int64_t(spec_.gamma) + 1, more_arrivals,
                        rk.admissions};
+    const std::int64_t admitted_before = rk.admissions;
     rk.scheduler->plan(view, rk.plan);
     preemptions_ += std::int64_t(rk.plan.preempted.size());
+    // Planning changes the counts of the sequences it preempts (recompute), of those it admits
+    // (cached blocks reclaimed), appended to the rank's running list, and at most of the head of
+    // its queue (an admission that gave its blocks back); nothing else. Recounting them keeps the
+    // total exact in O(changes), not O(running) per step.
+    for (Sequence* s : rk.plan.preempted) recount(*s);
+    const std::size_t admitted =
+        std::min(rk.running.size(), std::size_t(rk.admissions - admitted_before));
+    for (std::size_t k = rk.running.size() - admitted; k < rk.running.size(); ++k) {
+      recount(*rk.running[k]);
+    }
+    if (!rk.waiting.empty()) recount(*rk.waiting.front());
     plan_.items.insert(plan_.items.end(), rk.plan.items.begin(), rk.plan.items.end());
     plan_.preempted.insert(plan_.preempted.end(), rk.plan.preempted.begin(),
                            rk.plan.preempted.end());
@@ -239,13 +264,16 @@ void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished,
       record_.emitted_tokens += emitted;
     }
     Rank& rk = ranks_[std::size_t(s.rank)];
+    recount(s);
     if (s.remaining_output() <= 0) {
       if (s.first_token.value() < 0) s.first_token = now;
       s.finish = now;
       rk.kv.release(s);
+      uncount(s);
       rk.running.erase(std::find(rk.running.begin(), rk.running.end(), &s));
       finished.push_back(&s);
     } else if (role_ == InstanceRole::kPrefill && !s.prefilling() && handed_off) {
+      uncount(s);
       rk.running.erase(std::find(rk.running.begin(), rk.running.end(), &s));
       handed_off->push_back(&s);
     }
@@ -254,7 +282,7 @@ void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished,
   for (const Rank& rk : ranks_) record_.rank_kv_blocks.push_back(rk.kv.used());
 }
 
-std::int64_t Instance::outstanding_tokens() const {
+std::int64_t Instance::outstanding_tokens_recounted() const {
   std::int64_t t = 0;
   for (const Rank& rk : ranks_) {
     for (const Sequence* s : rk.waiting) t += s->to_prefill + s->remaining_output();
@@ -312,6 +340,7 @@ void Instance::drop_unrunnable(std::vector<Sequence*>& rejected) {
     while (!rk.waiting.empty()) {
       Sequence* s = rk.waiting.front();
       rk.waiting.pop_front();
+      uncount(*s);
       rejected.push_back(s);
     }
   }

@@ -110,8 +110,12 @@ class Instance {
   [[nodiscard]] std::int64_t kv_capacity() const;
   [[nodiscard]] double kv_peak_utilization() const;
   void set_reuse_preempted_kv(bool on);
-  // Prompt tokens still to prefill plus output tokens still to generate, over all sequences.
-  [[nodiscard]] std::int64_t outstanding_tokens() const;
+  // Prompt tokens still to prefill plus output tokens still to generate, over all sequences of
+  // every rank: a running total, O(1) (a router asks on every arrival, with up to millions
+  // waiting).
+  [[nodiscard]] std::int64_t outstanding_tokens() const { return outstanding_; }
+  // The same sum by walking the queues (tests compare the two).
+  [[nodiscard]] std::int64_t outstanding_tokens_recounted() const;
   // Inter-token gaps (seconds) of the last finished step, one per emission after the first.
   [[nodiscard]] const std::vector<double>& itl_samples() const { return itl_samples_; }
   [[nodiscard]] std::int64_t sequences() const;
@@ -130,6 +134,10 @@ class Instance {
     StepPlan plan;
   };
   Seconds price_step();
+  // Brings `s`'s share of outstanding_ up to date after its counts changed.
+  void recount(Sequence& s);
+  // Removes `s`'s share (it leaves the instance).
+  void uncount(Sequence& s);
   const std::vector<double>& acceptance_for(int gamma);
 
   int index_;
@@ -140,6 +148,7 @@ class Instance {
   std::vector<InstanceLoad> rank_loads_;
   SpeculationSetup spec_;
   std::shared_ptr<const EngineOverhead> engine_;
+  std::int64_t outstanding_ = 0;  // sum of counted_tokens over every rank's waiting and running
   std::vector<double> itl_samples_;
   std::int64_t preemptions_ = 0;
   StepPlan plan_;

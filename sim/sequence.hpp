@@ -17,6 +17,9 @@ struct Sequence {
   std::int64_t generated = 0;   // output tokens emitted so far
   std::int64_t kv_blocks = 0;   // blocks held in the instance's KV cache
   std::int64_t admitted_order = 0;  // admission counter (preemption picks the latest)
+  // to_prefill + remaining_output() as last added to its instance's running total (Instance
+  // keeps outstanding_tokens() without walking its queues).
+  std::int64_t counted_tokens = 0;
   int instance = -1;
   int rank = 0;  // attention data-parallel rank inside the instance (per-rank scheduling)
   // Timeline and statistics (-1: not yet).

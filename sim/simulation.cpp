@@ -136,6 +136,33 @@ class Driver {
         case EventKind::kPrefixLoaded: on_prefix_loaded(now, e.key); break;
       }
     }
+    if (queue_.empty() && transfers_.empty()) on_quiet(now);
+  }
+
+  // Nothing is left to happen: no event is queued and no KV transfer is in flight, so no request
+  // can arrive at any instance until one of them starts a step. An instance that idles waiting
+  // for more arrivals (static batching short of a full batch, e.g. closed-loop load below
+  // batch_size) starts with what it has; requests that still cannot run are rejected. Without
+  // this the run would end with them neither completed nor rejected.
+  void on_quiet(double now) {
+    bool started = false;
+    for (std::size_t i = 0; i < instances_.size(); ++i) {
+      Instance& inst = *instances_[i];
+      if (inst.busy() || !inst.start_step(Seconds(now), false)) continue;
+      push({inst.step_end().value(), EventKind::kStepEnd, std::int64_t(i), 0});
+      started = true;
+    }
+    if (started) return;
+    for (auto& inst : instances_) reject_unrunnable(*inst, now);
+  }
+
+  void reject_unrunnable(Instance& inst, double now) {
+    std::vector<Sequence*> dropped;
+    inst.drop_unrunnable(dropped);
+    for (Sequence* s : dropped) {
+      reject(*s, "never admitted (KV cache too small)", now);
+      live_.erase(std::int64_t(s->req.id));
+    }
   }
 
   void refresh_loads(const std::vector<int>& pool, const Request* r) {
@@ -229,12 +256,7 @@ class Driver {
       return;
     }
     if (source_done_ && pending_.empty() && transfers_.empty() && loading_.empty()) {
-      std::vector<Sequence*> dropped;
-      inst.drop_unrunnable(dropped);
-      for (Sequence* s : dropped) {
-        reject(*s, "never admitted (KV cache too small)", now);
-        live_.erase(std::int64_t(s->req.id));
-      }
+      reject_unrunnable(inst, now);
     }
   }
 
@@ -393,7 +415,9 @@ SimulationTotals run_simulation(SimulationSetup& setup, SimObserver& observer,
   Driver driver(setup, observer, progress);
   driver.start();
   engine->run();
-  if (setup.check_invariants) driver.check_end();
+  // Always (it is O(instances)): a run whose requests are neither all completed nor rejected
+  // must not pass for a result.
+  driver.check_end();
   return driver.totals();
 }
 

@@ -57,12 +57,15 @@ std::string_view vertex_kind_name(VertexKind k) {
   return "?";
 }
 
-ClusterGraph::ClusterGraph() : routes_(std::make_unique<RouteCache>()) {}
+ClusterGraph::ClusterGraph()
+    : graph_(std::make_unique<Graph>()), routes_(std::make_unique<RouteCache>()) {}
 
-// Edge descriptors point into the graph's storage, so every copy or move re-derives them from the
-// stored edge indices rather than trusting the source's.
+// Edge descriptors point into the graph's storage: a copy re-derives them from the stored edge
+// indices. A move hands the storage over whole (the descriptors stay valid): Boost 1.74's
+// adjacency_list has no move, and its swap makes three copies, which at 2^20 devices took
+// minutes and threw bad_alloc out of the noexcept move.
 ClusterGraph::ClusterGraph(const ClusterGraph& other)
-    : graph_(other.graph_),
+    : graph_(std::make_unique<Graph>(other.g())),
       device_vertex_(other.device_vertex_),
       by_name_(other.by_name_),
       routes_(std::make_unique<RouteCache>()) {
@@ -71,7 +74,7 @@ ClusterGraph::ClusterGraph(const ClusterGraph& other)
 
 ClusterGraph& ClusterGraph::operator=(const ClusterGraph& other) {
   if (this != &other) {
-    graph_ = other.graph_;
+    graph_ = std::make_unique<Graph>(other.g());
     device_vertex_ = other.device_vertex_;
     by_name_ = other.by_name_;
     reindex_edges();
@@ -80,41 +83,25 @@ ClusterGraph& ClusterGraph::operator=(const ClusterGraph& other) {
   return *this;
 }
 
-// adjacency_list has no move constructor in Boost 1.74 (std::move would copy); swap instead.
-ClusterGraph::ClusterGraph(ClusterGraph&& other) noexcept
-    : device_vertex_(std::move(other.device_vertex_)),
-      by_name_(std::move(other.by_name_)),
-      routes_(std::make_unique<RouteCache>()) {
-  graph_.swap(other.graph_);
-  reindex_edges();
-  other.reset_after_move();
-}
-
-ClusterGraph& ClusterGraph::operator=(ClusterGraph&& other) noexcept {
-  if (this != &other) {
-    graph_ = Graph();
-    graph_.swap(other.graph_);
-    device_vertex_ = std::move(other.device_vertex_);
-    by_name_ = std::move(other.by_name_);
-    reindex_edges();
-    clear_routes();
-    other.reset_after_move();
-  }
-  return *this;
-}
+// Moved-from: no storage (every accessor sees an empty graph), nothing allocated.
+ClusterGraph::ClusterGraph(ClusterGraph&& other) noexcept = default;
+ClusterGraph& ClusterGraph::operator=(ClusterGraph&& other) noexcept = default;
 
 ClusterGraph::~ClusterGraph() = default;
 
-void ClusterGraph::reindex_edges() {
-  edges_.assign(boost::num_edges(graph_), Edge{});
-  for (auto [it, end] = boost::edges(graph_); it != end; ++it) edges_[graph_[*it].index] = *it;
+const ClusterGraph::Graph& ClusterGraph::g() const {
+  static const Graph empty;
+  return graph_ ? *graph_ : empty;
 }
 
-void ClusterGraph::reset_after_move() {
-  edges_.clear();
-  device_vertex_.clear();
-  by_name_.clear();
-  clear_routes();
+ClusterGraph::Graph& ClusterGraph::g() {
+  if (!graph_) graph_ = std::make_unique<Graph>();
+  return *graph_;
+}
+
+void ClusterGraph::reindex_edges() {
+  edges_.assign(boost::num_edges(g()), Edge{});
+  for (auto [it, end] = boost::edges(g()); it != end; ++it) edges_[g()[*it].index] = *it;
 }
 
 void ClusterGraph::clear_routes() {
@@ -127,7 +114,7 @@ int ClusterGraph::add_vertex(std::string name, VertexKind kind, int node) {
   if (name.empty()) throw ConfigError("topology vertex with an empty name");
   if (by_name_.count(name)) throw ConfigError("topology vertex '" + name + "' added twice");
   const int device = kind == VertexKind::kDevice ? device_count() : -1;
-  const int v = int(boost::add_vertex(VertexInfo{name, kind, node, device}, graph_));
+  const int v = int(boost::add_vertex(VertexInfo{name, kind, node, device}, g()));
   if (device >= 0) device_vertex_.push_back(v);
   by_name_.emplace(std::move(name), v);
   clear_routes();
@@ -140,7 +127,7 @@ int ClusterGraph::add_duplex_link(int a, int b, BytesPerSec bandwidth, Seconds l
     throw ConfigError("topology link between invalid vertices " + std::to_string(a) + " and " +
                       std::to_string(b));
   }
-  const std::string name = graph_[a].name + "->" + graph_[b].name;
+  const std::string name = g()[a].name + "->" + g()[b].name;
   if (!(bandwidth.value() > 0) || !std::isfinite(bandwidth.value())) {
     throw ConfigError("topology link '" + name + "' (" + kind +
                       "): bandwidth must be positive and finite");
@@ -152,21 +139,21 @@ int ClusterGraph::add_duplex_link(int a, int b, BytesPerSec bandwidth, Seconds l
   }
   const int index = link_count();
   const auto forward =
-      boost::add_edge(a, b, LinkInfo{name, bandwidth, latency, kind, index}, graph_);
+      boost::add_edge(a, b, LinkInfo{name, bandwidth, latency, kind, index}, g());
   edges_.push_back(forward.first);
   const auto back = boost::add_edge(
-      b, a, LinkInfo{graph_[b].name + "->" + graph_[a].name, bandwidth, latency, kind, index + 1},
-      graph_);
+      b, a, LinkInfo{g()[b].name + "->" + g()[a].name, bandwidth, latency, kind, index + 1},
+      g());
   edges_.push_back(back.first);
   clear_routes();
   return index;
 }
 
-int ClusterGraph::vertex_count() const { return int(boost::num_vertices(graph_)); }
+int ClusterGraph::vertex_count() const { return int(boost::num_vertices(g())); }
 
 const VertexInfo& ClusterGraph::vertex(int v) const {
   if (v < 0 || v >= vertex_count()) throw std::out_of_range("topology vertex index");
-  return graph_[v];
+  return g()[v];
 }
 
 std::optional<int> ClusterGraph::find_vertex(std::string_view name) const {
@@ -175,26 +162,26 @@ std::optional<int> ClusterGraph::find_vertex(std::string_view name) const {
   return it->second;
 }
 
-const LinkInfo& ClusterGraph::link(int index) const { return graph_[edges_.at(index)]; }
+const LinkInfo& ClusterGraph::link(int index) const { return g()[edges_.at(index)]; }
 int ClusterGraph::link_source(int index) const {
-  return int(boost::source(edges_.at(index), graph_));
+  return int(boost::source(edges_.at(index), g()));
 }
 int ClusterGraph::link_target(int index) const {
-  return int(boost::target(edges_.at(index), graph_));
+  return int(boost::target(edges_.at(index), g()));
 }
 
 std::vector<Route> ClusterGraph::routes_from(int src_device) const {
   const int n = vertex_count();
   const int source = vertex_of_device(src_device);
   std::vector<std::int64_t> weight(edges_.size());
-  for (std::size_t i = 0; i < edges_.size(); ++i) weight[i] = hop_key(graph_[edges_[i]].latency);
+  for (std::size_t i = 0; i < edges_.size(); ++i) weight[i] = hop_key(g()[edges_[i]].latency);
   const auto weight_of = boost::make_function_property_map<Edge, std::int64_t>(
-      [&](const Edge& e) { return weight[graph_[e].index]; });
+      [&](const Edge& e) { return weight[g()[e].index]; });
   std::vector<std::int64_t> dist(n, kInfinity);
-  boost::dijkstra_shortest_paths(graph_, source,
+  boost::dijkstra_shortest_paths(g(), source,
                                  boost::weight_map(weight_of)
                                      .distance_map(boost::make_iterator_property_map(
-                                         dist.begin(), boost::get(boost::vertex_index, graph_)))
+                                         dist.begin(), boost::get(boost::vertex_index, g())))
                                      .distance_inf(kInfinity));
 
   // Our own predecessor choice instead of Dijkstra's, whose pick among equal keys depends on
@@ -203,9 +190,9 @@ std::vector<Route> ClusterGraph::routes_from(int src_device) const {
   for (int v = 0; v < n; ++v) {
     if (v == source || dist[v] == kInfinity) continue;
     int best_u = std::numeric_limits<int>::max();
-    for (auto [it, end] = boost::in_edges(v, graph_); it != end; ++it) {
-      const int u = int(boost::source(*it, graph_));
-      const int idx = graph_[*it].index;
+    for (auto [it, end] = boost::in_edges(v, g()); it != end; ++it) {
+      const int u = int(boost::source(*it, g()));
+      const int idx = g()[*it].index;
       if (dist[u] == kInfinity || dist[u] + weight[idx] != dist[v]) continue;
       if (u < best_u || (u == best_u && idx < pred[v])) {
         best_u = u;
@@ -251,8 +238,8 @@ const Route& ClusterGraph::route(int src_device, int dst_device) const {
   }
   const Route& r = (*table)[dst_device];
   if (src_device != dst_device && r.hops.empty()) {
-    throw ConfigError("no route from device '" + graph_[vertex_of_device(src_device)].name +
-                      "' to device '" + graph_[vertex_of_device(dst_device)].name + "'");
+    throw ConfigError("no route from device '" + g()[vertex_of_device(src_device)].name +
+                      "' to device '" + g()[vertex_of_device(dst_device)].name + "'");
   }
   return r;
 }
@@ -311,7 +298,7 @@ std::string ClusterGraph::to_dot() const {
   std::ostringstream o;
   o << "graph cluster {\n";
   for (int v = 0; v < vertex_count(); ++v) {
-    const VertexInfo& info = graph_[v];
+    const VertexInfo& info = g()[v];
     const char* shape = info.kind == VertexKind::kDevice ? "box"
                         : info.kind == VertexKind::kNic  ? "ellipse"
                                                          : "diamond";
@@ -319,8 +306,8 @@ std::string ClusterGraph::to_dot() const {
   }
   for (int i = 0; i < link_count(); i += 2) {
     const LinkInfo& l = link(i);
-    o << "  " << quoted(graph_[link_source(i)].name) << " -- "
-      << quoted(graph_[link_target(i)].name) << " [label="
+    o << "  " << quoted(g()[link_source(i)].name) << " -- "
+      << quoted(g()[link_target(i)].name) << " [label="
       << quoted(l.kind + " " + format_quantity(l.bandwidth.value(), Dimension::kBandwidth) + " " +
                 format_quantity(l.latency.value(), Dimension::kTime))
       << "];\n";

@@ -97,16 +97,19 @@ class ClusterGraph {
   // Graphviz text: one undirected edge per duplex link, labelled with kind, bandwidth, latency.
   [[nodiscard]] std::string to_dot() const;
 
-  [[nodiscard]] const Graph& graph() const { return graph_; }
+  [[nodiscard]] const Graph& graph() const { return g(); }
 
  private:
   struct RouteCache;
   void reindex_edges();
-  void reset_after_move();  // leaves a moved-from graph empty and usable
   void clear_routes();
   [[nodiscard]] std::vector<Route> routes_from(int src_device) const;
 
-  Graph graph_;
+  // Held by pointer so that a move hands the storage (and the edge descriptors into it) over
+  // without copying; null only in a moved-from graph, which g() shows as empty.
+  std::unique_ptr<Graph> graph_;
+  [[nodiscard]] const Graph& g() const;
+  Graph& g();
   std::vector<Edge> edges_;         // by stable edge index
   std::vector<int> device_vertex_;  // by device index
   std::map<std::string, int, std::less<>> by_name_;

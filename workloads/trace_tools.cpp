@@ -1,7 +1,5 @@
 #include "workloads/trace_tools.hpp"
 
-#include <google/protobuf/util/delimited_message_util.h>
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -12,7 +10,7 @@
 
 #include "models/errors.hpp"
 #include "workloads/request_source.hpp"
-#include "workloads/trace.pb.h"
+#include "workloads/native_trace.hpp"
 
 namespace moesim {
 namespace {
@@ -69,7 +67,9 @@ void convert_trace(const std::string& in_format, const std::string& in_path,
   try {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) throw InputError(tmp + ": cannot open file for writing");
+    if (!write_trace_header(out)) throw InputError(tmp + ": write failed");
     moesim::trace::Request m;
+    std::uint64_t records = 0;
     while (auto r = source->next()) {
       m.Clear();
       m.set_id(r->id);
@@ -77,10 +77,10 @@ void convert_trace(const std::string& in_format, const std::string& in_path,
       m.set_prompt_tokens(std::uint64_t(r->prompt_tokens));
       m.set_output_tokens(std::uint64_t(r->output_tokens));
       for (std::uint64_t b : r->prefix_blocks) m.add_prefix_blocks(b);
-      if (!google::protobuf::util::SerializeDelimitedToOstream(m, &out)) {
-        throw OutputError(tmp + ": write failed");
-      }
+      if (!write_trace_record(out, m)) throw OutputError(tmp + ": write failed");
+      ++records;
     }
+    if (!write_trace_end(out, records)) throw InputError(tmp + ": write failed");
     out.close();
     if (!out) throw OutputError(tmp + ": write failed");
     if (through) return;

@@ -13,8 +13,8 @@ namespace moesim {
 [[nodiscard]] std::string detect_trace_format(const std::string& path);
 
 // Reads `in_path` with the reader `in_format` (empty: detect_trace_format) and writes it as
-// length-delimited moesim.trace.Request messages (workloads/trace.proto), ids 0, 1, 2, ... and
-// arrivals re-based so the first is 0. The output goes to out_path + ".tmp", renamed over
+// moesim's native trace (workloads/trace.proto: header, moesim.trace.Request records, end marker),
+// ids 0, 1, 2, ... and arrivals re-based so the first is 0. The output goes to out_path + ".tmp", renamed over
 // out_path only when complete, so out_path is either the whole trace or untouched. Throws
 // InputError on unreadable input or unwritable output, ConfigError on an unknown format.
 void convert_trace(const std::string& in_format, const std::string& in_path,

@@ -85,7 +85,8 @@ TEST_CASE("cli: run and validate usage") {
   fails_with("validate", "moesim validate: usage: moesim validate FILE [--set path=value]...\n");
   fails_with("run a.yaml b.yaml",
              "moesim run: usage: moesim run [SCENARIO] [--set path=value]... [--out DIR] "
-             "[--baseline] [--check] [--timeline FILE]\n");
+             "[--baseline] [--no-check] [--timeline FILE]\n");
+  fails_with("run --check --no-check", "moesim run: --check and --no-check exclude each other\n");
   fails_with("run --set serving.kv_block_size=0",
              "--set serving.kv_block_size=0: error: serving.kv_block_size: value 0 out of range "
              "[1, 65536]\n1 error(s)\n");
@@ -186,7 +187,7 @@ TEST_CASE("cli: topology usage, routes, collectives and sizes") {
 TEST_CASE("cli: sweep, merge and select usage") {
   const std::string dir = temp_dir("cli-err-sweep");
   fails_with("sweep", "moesim sweep: usage: moesim sweep FILE [--jobs N] [--out DIR] [--resume] "
-                      "[--shard i/N] [--set path=value]... [--quiet]\n");
+                      "[--shard i/N] [--set path=value]... [--quiet] [--no-check]\n");
   fails_with("sweep " + dir + "/s.yaml --jobs 0", "moesim sweep: --jobs expects 1 to 256, got 0\n");
   fails_with("sweep " + dir + "/s.yaml --shard 3",
              "moesim sweep: --shard expects i/N, e.g. --shard 0/3, got '3'\n");

@@ -95,7 +95,7 @@ TEST_CASE("scenario: plug-in choices and their parameters") {
         "--set workload.source.rate=[1, 2]: error: workload.source.rate: expected rate\n");
   CHECK(errors_of(kBase, {"workload.source.requests=0"}) ==
         "--set workload.source.requests=0: error: workload.source.requests: value out of range "
-        "[1, 9.22337e+18]\n");
+        "[1, 1099511627776]\n");
   CHECK(errors_of(kBase, {"workload.source={name: poisson}"}) ==
         "--set workload.source={name: poisson}: error: workload.source.rate: required parameter "
         "is missing (mean arrival rate ('10/s'))\n");
@@ -245,4 +245,65 @@ TEST_CASE("scenario: cost model 'kernel' on hardware without its figures names t
   CHECK(errors_of("name: t\nmodel: qwen1.5-moe-a2.7b\nhardware: h100-sxm\n"
                   "cluster: {nodes: 1, devices_per_node: 1}\nserving: {cost_model: kernel}\n"
                   "workload:\n  source: {name: poisson, rate: 2/s, requests: 10}\n") == "");
+}
+
+// Regression (reliability issue, item 3): strtoll saturates at 2^63 - 1 without a word, so
+// 'requests: 99999999999999999999' validated as 9223372036854775807 (and the run wrote gigabytes)
+// and 'max_num_seqs' said "out of range" for what is not an int64 at all. Plug-in integers now
+// check errno as the scenario's own integer fields do; request counts stop at 2^40.
+TEST_CASE("scenario: plug-in integers beyond int64 are not integers, not saturated") {
+  CHECK(errors_of(kBase, {"workload.source.requests=99999999999999999999"}) ==
+        "--set workload.source.requests=99999999999999999999: error: workload.source.requests: "
+        "expected an integer, got '99999999999999999999'\n");
+  CHECK(errors_of(kBase, {"serving.scheduler={name: vllm, max_num_seqs: 99999999999999999999}"}) ==
+        "--set serving.scheduler={name: vllm, max_num_seqs: 99999999999999999999}: error: "
+        "serving.scheduler.max_num_seqs: expected an integer, got '99999999999999999999'\n");
+  CHECK(errors_of(kBase, {"workload.source.requests=-99999999999999999999"}) ==
+        "--set workload.source.requests=-99999999999999999999: error: workload.source.requests: "
+        "expected an integer, got '-99999999999999999999'\n");
+  CHECK(errors_of(kBase, {"workload.source.requests=9223372036854775807"}) ==
+        "--set workload.source.requests=9223372036854775807: error: workload.source.requests: "
+        "value out of range [1, 1099511627776]\n");
+  CHECK(errors_of(kBase, {"serving.scheduler={name: vllm, max_num_seqs: 2000000}"}) ==
+        "--set serving.scheduler={name: vllm, max_num_seqs: 2000000}: error: "
+        "serving.scheduler.max_num_seqs: value out of range [1, 1048576]\n");
+  CHECK(errors_of(kBase, {"serving.routing={name: skewed, exponent: 1e999}"}) ==
+        "--set serving.routing={name: skewed, exponent: 1e999}: error: "
+        "serving.routing.exponent: expected a number, got '1e999'\n");
+  CHECK(errors_of(kBase, {"workload.source.requests=1099511627776"}).empty());
+}
+
+// Regression (reliability issue, item 5): yaml-cpp 0.7 keeps duplicate keys (a lookup finds the
+// first), gives an empty value as null (a lookup cannot tell it from an absent key, so the
+// default was taken), ignores a second document, and runs an unterminated quote to the end of
+// the file (reported as three missing keys). Each is an error at its line and column.
+TEST_CASE("scenario: duplicate keys, empty values, a second document, an unterminated quote") {
+  CHECK(errors_of("name: a\nname: b\n" + std::string(kBase).substr(8)) ==
+        "t.yaml:2:1: error: name: duplicate key (first at line 1); write each key once\n");
+  CHECK(errors_of(with("serving: {kv_block_size: 16, router: round_robin, kv_block_size: 32}\n")) ==
+        "t.yaml:7:51: error: serving.kv_block_size: duplicate key (first at line 7); write each "
+        "key once\n");
+  CHECK(errors_of(with("seed:\n")) ==
+        "t.yaml:7:1: error: seed: empty value; write a value, or leave the key out for its "
+        "default\n");
+  CHECK(errors_of(with("serving:\n  kv_block_size: ~\n")) ==
+        "t.yaml:8:3: error: serving.kv_block_size: empty value; write a value, or leave the key "
+        "out for its default\n");
+  CHECK(errors_of(kBase, {"seed="}) ==
+        "--set seed=: error: seed: empty value; write a value, or leave the --set out for the "
+        "default\n");
+  CHECK(errors_of(with("---\nseed: 3\n")) ==
+        "t.yaml:8:1: error: a second YAML document (after '---'): a file holds one document; "
+        "remove the '---' or split the file\n");
+  CHECK(errors_of("---\n" + std::string(kBase) + "...\n").empty());  // markers of one document
+  CHECK(errors_of("name: \"t\n" + std::string(kBase).substr(8)) ==
+        "t.yaml:1:7: error: name: unterminated quoted string: the \" opened here is never "
+        "closed\n");
+  CHECK(errors_of(with("slo:\n  ttft: '2s\n")) ==
+        "t.yaml:8:9: error: slo.ttft: unterminated quoted string: the ' opened here is never "
+        "closed\n");
+  CHECK(errors_of(with("slo: {ttft: 'it''s'}\n")) ==
+        "t.yaml:7:13: error: slo.ttft: expected a time such as '2us' or '1.5ms', got 'it's'\n");
+  CHECK(errors_of(kBase, {"name=\"t"}) ==
+        "--set name=\"t: error: name: value is not valid YAML: illegal EOF in scalar\n");
 }

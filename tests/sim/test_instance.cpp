@@ -180,3 +180,36 @@ TEST_CASE("static batching waits for a full batch while arrivals continue") {
   CHECK(inst.start_step(Seconds(0), false));       // no more arrivals: go
   CHECK(inst.last_step().sequences == 3);
 }
+
+// outstanding_tokens() is a running total kept through admissions, preemptions (recompute adds
+// the context back to prefill), cached-block reclaims and completions (reliability issue, item
+// 13: walking the queues on every arrival made bursts quadratic). It must equal the walk.
+TEST_CASE("outstanding tokens: the running total equals a walk of the queues") {
+  for (const bool reuse : {false, true}) {
+    CAPTURE(reuse);
+    KvCache kv(40, 16);  // scarce: preemptions
+    kv.set_reuse_preempted(reuse);
+    Instance inst(0, calculator(), scheduler("vllm"), kv, {});
+    auto seqs = make_sequences(8, 100, 60);
+    std::int64_t expected = 0;
+    for (auto& s : seqs) {
+      inst.enqueue(s.get());
+      expected += 100 + 60;
+    }
+    CHECK(inst.outstanding_tokens() == expected);
+    Seconds now{0};
+    int finished = 0;
+    for (int guard = 0; guard < 100000 && finished < 8; ++guard) {
+      REQUIRE(inst.start_step(now, false));
+      CHECK(inst.outstanding_tokens() == inst.outstanding_tokens_recounted());
+      now = inst.step_end();
+      std::vector<Sequence*> done;
+      inst.finish_step(now, done);
+      finished += int(done.size());
+      CHECK(inst.outstanding_tokens() == inst.outstanding_tokens_recounted());
+    }
+    CHECK(finished == 8);
+    CHECK(inst.preemptions() > 0);
+    CHECK(inst.outstanding_tokens() == 0);
+  }
+}

@@ -174,3 +174,29 @@ TEST_CASE("display values: integers, one decimal from 1000, else 4 significant d
   CHECK(display_value("h100-sxm") == "h100-sxm");
   CHECK(display_value("") == "");
 }
+
+// Regression (reliability issue, item 2): all-1-token outputs wrote tpot_s.mean as 0 (count 0),
+// so "tpot_s.mean <= 0.05" passed a point whose TPOT is undefined. summary.json now writes null,
+// results.csv shows "null", and a null fails every constraint, counted under its own reason.
+TEST_CASE("select: a null value fails every constraint, and the removal says so") {
+  const CsvTable t = parse_csv(
+      "index,status,throughput_output_tokens_per_s_per_device,tpot_s.mean,error\n"
+      "0,ok,100,0.01,\n"
+      "1,ok,300,null,\n"
+      "2,ok,200,0.09,\n"
+      "3,ok,400,null,\n");
+  SelectionRequest r;
+  r.objective = kFrontThroughput;
+  r.constraints = {parse_constraint("tpot_s.mean <= 0.05")};
+  const Selection s = select_points(t, r);
+  CHECK(s.ranked == std::vector<std::size_t>{0});
+  using Removed = std::vector<std::pair<std::string, std::size_t>>;
+  CHECK(s.removed == Removed{{"tpot_s.mean <= 0.05", 1},
+                             {"tpot_s.mean <= 0.05 (tpot_s.mean is null: undefined for the point)",
+                              2}});
+  r.constraints = {parse_constraint("tpot_s.mean != 0.05")};
+  CHECK(select_points(t, r).ranked == std::vector<std::size_t>{2, 0});
+  CHECK(selection_markdown(t, r, select_points(t, r))
+            .find("- removed by tpot_s.mean != 0.05 (tpot_s.mean is null: undefined for the "
+                  "point): 2 points\n") != std::string::npos);
+}

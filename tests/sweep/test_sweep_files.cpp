@@ -56,7 +56,7 @@ TEST_CASE("json_flat: nested keys joined with dots, document order, every value 
   CHECK(f[1] == std::make_pair(std::string("b.c"), FlatValue{false, 0, "x\"\n\xc3\xa9"}));
   CHECK(f[2].first == "b.d.0");
   CHECK(f[3] == std::make_pair(std::string("b.d.1.e"), FlatValue{true, -0.002, "-0.002"}));
-  CHECK(f[4] == std::make_pair(std::string("n"), FlatValue{false, 0, ""}));
+  CHECK(f[4] == std::make_pair(std::string("n"), FlatValue{false, 0, "null", true}));
   CHECK(f[5] == std::make_pair(std::string("t"), FlatValue{false, 0, "true"}));
   CHECK(find_flat(f, "b.d.0")->number == 1);
   CHECK(find_flat(f, "b") == nullptr);

@@ -114,6 +114,26 @@ TEST_CASE("cluster graph: copies and moves keep routes and edge indices") {
   CHECK(assigned.route(0, 1).hops == std::vector<int>{4, 6});
 }
 
+// Regression (reliability issue, item 14): Boost 1.74's adjacency_list has no move and its swap
+// copies the graph three times, so "moving" a ClusterGraph copied it: at 2^20 devices that took
+// minutes and threw bad_alloc inside the noexcept move (std::terminate). A move now hands the
+// storage over: the same graph object, no copy, no allocation.
+TEST_CASE("cluster graph: a move hands the storage over instead of copying it") {
+  ClusterGraph g = diamond();
+  const ClusterGraph::Graph* storage = &g.graph();
+  const LinkInfo* link = &g.link(6);
+  ClusterGraph moved = std::move(g);
+  CHECK(&moved.graph() == storage);
+  CHECK(&moved.link(6) == link);
+  ClusterGraph assigned;
+  assigned = std::move(moved);
+  CHECK(&assigned.graph() == storage);
+  CHECK(assigned.route(1, 0).hops == std::vector<int>{7, 5});
+  CHECK(moved.vertex_count() == 0);  // NOLINT(bugprone-use-after-move): moved-from is empty
+  moved.add_vertex("again", VertexKind::kDevice);  // NOLINT(bugprone-use-after-move): usable
+  CHECK(moved.device_count() == 1);
+}
+
 TEST_CASE("cluster graph: bisection bandwidth is the max flow between device halves") {
   // Devices a | b, two disjoint paths of 100 and 50 GB/s: 150 GB/s per direction.
   CHECK(diamond().bisection_bandwidth() == doctest::Approx(150 * kGB));

@@ -1,13 +1,12 @@
 // The native protobuf trace (round trips, truncation, bad records) and the trace tools
 // (format detection, atomic conversion, statistics).
 #include <doctest/doctest.h>
-#include <google/protobuf/util/delimited_message_util.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "models/errors.hpp"
-#include "workloads/trace.pb.h"
+#include "workloads/native_trace.hpp"
 #include "workloads/trace_tools.hpp"
 #include "workloads_test_util.hpp"
 
@@ -38,9 +37,9 @@ void check_same(const std::vector<Request>& a, const std::vector<Request>& b) {
 
 void write_records(const std::string& path, const std::vector<moesim::trace::Request>& records) {
   std::ofstream out(path, std::ios::binary);
-  for (const auto& m : records) {
-    REQUIRE(google::protobuf::util::SerializeDelimitedToOstream(m, &out));
-  }
+  REQUIRE(write_trace_header(out));
+  for (const auto& m : records) REQUIRE(write_trace_record(out, m));
+  REQUIRE(write_trace_end(out, records.size()));
 }
 
 moesim::trace::Request record(double arrival_s, std::uint64_t prompt, std::uint64_t output) {
@@ -85,7 +84,8 @@ TEST_CASE("protobuf: a truncated file names the record") {
   const std::string in = dir.write("t.csv", kAzure);
   const std::string out = dir.file("t.pb");
   convert_trace("azure", in, out);
-  std::filesystem::resize_file(out, std::filesystem::file_size(out) - 2);
+  // The last 4 bytes are the end marker and its footer; 2 more cut into record 3.
+  std::filesystem::resize_file(out, std::filesystem::file_size(out) - 4 - 2);
   auto src = open_source("protobuf", out);
   for (int i = 0; i < 3; ++i) CHECK(src->next().has_value());
   CHECK_THROWS_WITH_AS((void)src->next(), (out + ": record 3: truncated or corrupt record").c_str(),
