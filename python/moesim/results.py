@@ -53,7 +53,7 @@ def load_sweep(path) -> pd.DataFrame:
     f = path if path.endswith(".csv") else os.path.join(path, "results.csv")
     if not os.path.exists(f):
         raise FileNotFoundError("%s: no results.csv" % path)
-    return pd.read_csv(f, keep_default_na=False, na_values=[""])
+    return pd.read_csv(f, keep_default_na=False, na_values=["", "null"])
 
 
 def latency_cdf(values) -> pd.DataFrame:
