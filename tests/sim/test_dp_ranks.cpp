@@ -214,3 +214,25 @@ workload:
   CHECK(line.find(",2,0,") != std::string::npos);  // two ranks, the first step's work on rank 0
   std::filesystem::remove_all(dir);
 }
+
+// The instance's running total of outstanding tokens spans every rank's queues (admissions on
+// each rank are recounted after planning) and equals a walk of them at every step.
+TEST_CASE("outstanding tokens over DP ranks: the running total equals a walk of every rank") {
+  Instance inst = per_rank(3);
+  auto seqs = make_sequences(10, 32, 4);
+  for (auto& s : seqs) inst.enqueue(s.get());
+  CHECK(inst.outstanding_tokens() == 10 * (32 + 4));
+  Seconds now{0};
+  int finished = 0;
+  for (int guard = 0; guard < 10000 && finished < 10; ++guard) {
+    REQUIRE(inst.start_step(now, false));
+    CHECK(inst.outstanding_tokens() == inst.outstanding_tokens_recounted());
+    now = inst.step_end();
+    std::vector<Sequence*> done;
+    inst.finish_step(now, done);
+    finished += int(done.size());
+    CHECK(inst.outstanding_tokens() == inst.outstanding_tokens_recounted());
+  }
+  CHECK(finished == 10);
+  CHECK(inst.outstanding_tokens() == 0);
+}

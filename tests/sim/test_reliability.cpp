@@ -2,7 +2,6 @@
 // run`, undefined statistics written as null, and bursts that scale. Each runs the binary.
 #include <doctest/doctest.h>
 
-#include <chrono>
 #include <regex>
 
 #include "tests/test_support.hpp"
@@ -115,14 +114,14 @@ TEST_CASE("undefined statistics are null in summary.json and n/a in the report")
 // Item 13: Instance::outstanding_tokens() walked the waiting queue on every arrival (the router
 // asks every instance), so a burst took time quadratic in its size: 100,000 requests at once
 // took 15.5 s on one instance and much longer over several. It is now a running total. 200,000
-// one-token requests at once over 8 instances take about a second in Release (bench/RESULTS.md);
-// the bound leaves room for sanitizer builds and a busy machine, and the quadratic walk needs
-// minutes.
-TEST_CASE("a burst of 200,000 requests at once runs in linear time") {
+// one-token requests at once over 8 instances take about a second in Release (bench/RESULTS.md,
+// cases (e) and (f), measure it); the quadratic walk needed minutes, so this run completing in
+// ctest's default time limit is the regression check. Tests do not gate on wall time; the
+// running total itself is checked against a recount in test_instance.cpp.
+TEST_CASE("a burst of 200,000 requests at once completes") {
   const std::string scenario =
       std::regex_replace(std::string(kScenario), std::regex("cluster: .*\n"),
                          "cluster: {devices_per_node: 8}\ndeployment: {replicas: 8}\n");
-  const auto t0 = std::chrono::steady_clock::now();
   const Run r = run("burst", scenario,
                     "--no-check --set serving.router=least_outstanding_tokens "
                     "--set serving.scheduler.max_num_seqs=256 "
@@ -131,8 +130,6 @@ TEST_CASE("a burst of 200,000 requests at once runs in linear time") {
                     "requests: 200000}' "
                     "--set 'workload.lengths={name: fixed, prompt: 16, output: 1}' "
                     "--set output.requests_csv=false --set output.steps_csv=false");
-  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   REQUIRE_MESSAGE(r.result.status == 0, r.result.output);
   CHECK(summary_field(r.out, "requests_completed") == "200000");
-  CHECK(wall < 60.0);
 }
