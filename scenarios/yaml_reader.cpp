@@ -101,27 +101,65 @@ class StructureCheck {
 
 }  // namespace
 
+namespace {
+
+// The line (0-based) where a second document's content starts: content after a '---' or '...'
+// marker line, once the first document has content. Found in the text, not with YAML::LoadAll, which loops
+// forever on some malformed inputs in yaml-cpp 0.7 (found by fuzz_scenario: "- just\n, a list").
+std::optional<std::size_t> second_document_line(const std::string& text) {
+  const auto is_marker = [](const std::string& l, const char* m) {
+    if (l.compare(0, 3, m) != 0) return false;
+    return l.size() == 3 || l[3] == ' ' || l[3] == '\t' || l[3] == '\r';
+  };
+  const auto is_content = [](const std::string& l) {
+    const auto p = l.find_first_not_of(" \t\r");
+    return p != std::string::npos && l[p] != '#' && !(p == 0 && l[0] == '%');
+  };
+  bool content = false;
+  std::optional<std::size_t> marker;
+  std::size_t line = 0, start = 0;
+  while (start <= text.size()) {
+    const std::size_t end = text.find('\n', start);
+    const std::string l = text.substr(start, end == std::string::npos ? end : end - start);
+    if (is_marker(l, "---") || is_marker(l, "...")) {
+      const bool inline_content = l.size() > 4 && is_content(l.substr(4));  // "--- {a: 1}"
+      if (content && !marker) marker = line;
+      if (marker && inline_content) return line;
+      content = content || inline_content;
+    } else if (is_content(l)) {
+      if (marker) return line;
+      content = true;
+    }
+    if (end == std::string::npos) break;
+    start = end + 1;
+    ++line;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<YAML::Node> parse_yaml(const std::string& text, const std::string& display_name,
                                      Diagnostics& diags) {
-  std::vector<YAML::Node> docs;
+  YAML::Node doc;
   try {
-    docs = YAML::LoadAll(text);
+    doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     diags.add({position(display_name, e.mark), "", "YAML syntax: " + e.msg});
     return std::nullopt;
   }
   const std::size_t before = diags.size();
-  for (std::size_t i = 1; i < docs.size(); ++i) {
-    if (docs[i].IsNull()) continue;  // a trailing '---' with nothing after it
-    diags.add({position(display_name, docs[i].Mark()), "",
+  if (const auto line = second_document_line(text)) {
+    YAML::Mark m;
+    m.line = int(*line);
+    m.column = 0;
+    diags.add({position(display_name, m), "",
                "a second YAML document (after '---'): a file holds one document; remove the "
                "'---' or split the file"});
-    break;
   }
-  if (docs.empty()) return YAML::Node();
-  check_yaml_structure(text, docs[0], display_name, diags);
+  check_yaml_structure(text, doc, display_name, diags);
   if (diags.size() != before) return std::nullopt;
-  return docs[0];
+  return doc;
 }
 
 void check_yaml_structure(const std::string& text, const YAML::Node& root,

@@ -307,3 +307,11 @@ TEST_CASE("scenario: duplicate keys, empty values, a second document, an untermi
   CHECK(errors_of(kBase, {"name=\"t"}) ==
         "--set name=\"t: error: name: value is not valid YAML: illegal EOF in scalar\n");
 }
+
+// Regression (fuzz_scenario): yaml-cpp 0.7's LoadAll, used to find a second document, looped
+// forever on this input; the second document is now found in the text.
+TEST_CASE("scenario: malformed YAML that hung the second-document check ends with an error") {
+  const auto e = errors_of("- just\n, a list\n");
+  CHECK(e.find("error:") != std::string::npos);
+  CHECK(errors_of(with("--- {seed: 3}\n")).find("a second YAML document") != std::string::npos);
+}
