@@ -37,4 +37,7 @@ class UsageError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// "a,b,,c" -> {a, b, c}: a comma-separated option value, empty items dropped.
+[[nodiscard]] std::vector<std::string> split_commas(const std::string& s);
+
 }  // namespace moesim

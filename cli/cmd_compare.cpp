@@ -11,23 +11,6 @@
 #include "models/errors.hpp"
 
 namespace moesim {
-namespace {
-
-std::vector<std::string> split_commas(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    const auto end = s.find(',', start);
-    const std::string item = s.substr(start, end == std::string::npos ? end : end - start);
-    if (!item.empty()) out.push_back(item);
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
-}  // namespace
-
 int cmd_compare(int argc, char** argv) {
   Args a(argc, argv, 2, {"metrics", "out"}, {});
   const auto& dirs = a.positionals();

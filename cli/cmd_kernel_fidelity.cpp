@@ -22,19 +22,6 @@ namespace moesim {
 namespace {
 namespace fs = std::filesystem;
 
-std::vector<std::string> split_list(const std::string& s) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start <= s.size()) {
-    const auto comma = s.find(',', start);
-    const auto end = comma == std::string::npos ? s.size() : comma;
-    if (end > start) out.push_back(s.substr(start, end - start));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
-}
-
 // The GPU a preset names ("h100-sxm" -> "h100").
 std::string gpu_of(const std::string& preset) { return preset.substr(0, preset.find('-')); }
 
@@ -138,10 +125,10 @@ std::string family_line(const KernelFamily& f) {
 
 int kernel_fidelity_command(const Args& a) {
   const std::string src = MOESIM_SOURCE_DIR;
-  const auto check = split_list(a.get_or("check-set", "h200"));
+  const auto check = split_commas(a.get_or("check-set", "h200"));
   const std::set<std::string> check_set(check.begin(), check.end());
   std::vector<KernelCheckData> data;
-  for (const auto& dir : split_list(a.get_or(
+  for (const auto& dir : split_commas(a.get_or(
            "profiles", src + "/models/profiles/h100-sxm," + src + "/models/profiles/h200")))
     data.push_back(table_data(dir, check_set));
   for (auto& d : vidur_data(a.get_or("vidur-compute", src + "/data/vidur/compute"), check_set))
@@ -160,7 +147,7 @@ int kernel_fidelity_command(const Args& a) {
     return 0;
   }
   std::vector<ModelArch> models;
-  for (const auto& name : split_list(
+  for (const auto& name : split_commas(
            a.get_or("layer-models", "qwen1.5-moe-a2.7b,qwen2-57b-a14b,qwen2-0.5b")))
     models.push_back(load_model_preset(name));
   const auto reports = kernel_leave_one_out(data, models);
