@@ -34,12 +34,13 @@ double eta_compute_of(OpClass c, const KernelFamily& f) {
   }
 }
 
-double eta_memory_of(OpClass c, const KernelFamily& f) {
+// B/clock per compute unit the class sustains on chip with every unit busy; 0 = no such limit
+// (GEMMs and attention, whose streaming their DRAM fraction alone bounds).
+double chip_bytes_of(OpClass c, const KernelFamily& f) {
   switch (c) {
-    case OpClass::kGroupedGemm: return f[P::kEtaMemoryGrouped];
-    case OpClass::kAttention: return f[P::kEtaMemoryAttention];
-    case OpClass::kElementwise: return f[P::kEtaMemoryElementwise];
-    default: return f[P::kEtaMemory];
+    case OpClass::kGroupedGemm: return f[P::kChipBytesGrouped];
+    case OpClass::kElementwise: return f[P::kChipBytesElementwise];
+    default: return 0.0;
   }
 }
 
@@ -100,7 +101,13 @@ OpTime kernel_time(const Op& op, const Hardware& hw, const KernelFamily& f) {
     unit_bytes = f[P::kUnitBytesAttention];
     mem_units = std::min(units, op.units);
   }
-  double bw = eta_memory_of(op.op_class, f) * hw.memory_bandwidth.value();
+  // The DRAM fraction, the on-chip limit of the whole chip, and what the busy units keep in
+  // flight: the lowest binds.
+  const double eta_mem =
+      op.op_class == OpClass::kAttention ? f[P::kEtaMemoryAttention] : f[P::kEtaMemory];
+  double bw = eta_mem * hw.memory_bandwidth.value();
+  const double chip_bytes = chip_bytes_of(op.op_class, f);
+  if (chip_bytes > 0 && clock > 0) bw = std::min(bw, units * chip_bytes * clock);
   if (unit_bytes > 0 && clock > 0) bw = std::min(bw, mem_units * unit_bytes * clock);
   const double tm = bw > 0 ? op.bytes.value() / bw : 0.0;
   return {Seconds(fixed + smooth_max(tc, tm, f[P::kSmooth])), tc > tm};

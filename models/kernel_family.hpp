@@ -17,7 +17,7 @@ enum class KernelParam {
   kFixedGrouped,       // s: same, one kernel of a grouped (MoE expert) GEMM
   kFixedAttention,     // s: same, one attention kernel
   kFixedElementwise,   // s: same, one elementwise kernel (norm, add, copy, softmax)
-  kEtaMemory,          // asymptotic fraction of DRAM bandwidth a GEMM reaches
+  kEtaMemory,          // asymptotic fraction of DRAM bandwidth of GEMMs, grouped GEMMs, elementwise
   kEtaGemm,            // asymptotic fraction of the dtype's peak a large GEMM reaches
   kEtaGrouped,         // same for grouped GEMMs
   kEtaAttention,       // same for attention
@@ -26,9 +26,13 @@ enum class KernelParam {
   kSmooth,             // exponent p of the smooth maximum (a^p + b^p)^(1/p) of compute, memory
   kEagerExtra,         // s: extra time per kernel launched one by one (eager) instead of from a
                        // captured graph; used for eager measurements and `launch: eager`
-  kEtaMemoryGrouped,   // asymptotic fraction of DRAM bandwidth a grouped GEMM reaches
-  kEtaMemoryAttention, // asymptotic fraction of DRAM bandwidth an attention kernel reaches
-  kEtaMemoryElementwise,  // same, elementwise kernels (norms, adds, copies, softmax)
+  // B/clock per compute unit a class sustains with every unit busy: an on-chip limit (caches,
+  // on-chip network, the kernels' own pipelining) that does not grow with DRAM bandwidth. GEMMs
+  // and attention have none: they stream at their DRAM fraction on every GPU measured
+  // (models/README.md, "Kernel model": how the two limits are told apart on one GPU).
+  kChipBytesGrouped,   // grouped (MoE expert) GEMMs
+  kEtaMemoryAttention, // asymptotic fraction of DRAM bandwidth attention reaches (KV streams)
+  kChipBytesElementwise,  // elementwise kernels (norms, adds, copies, softmax)
 };
 inline constexpr std::size_t kKernelParams = 15;
 

@@ -104,6 +104,40 @@ double measured_layer_prediction(const MeasuredLayer& l,
   return t;
 }
 
+namespace {
+
+// Errors of `price` against every whole measured layer it can price (a layer with an operator
+// `price` cannot price is left out).
+DirectLayerErrors direct_layer_errors(const std::vector<MeasuredLayer>& layers, const Price& price) {
+  std::vector<double> all, small, block, ratio;
+  for (const auto& l : layers) {
+    bool priced = true;
+    const double t = measured_layer_prediction(l, [&](const Op& op) {
+      const auto v = price(op);
+      if (!v) priced = false;
+      return v.value_or(0.0);
+    });
+    if (!priced) continue;
+    const double e = std::abs(t - l.time_s) / l.time_s;
+    if (l.moe_block) {
+      block.push_back(e);
+      continue;
+    }
+    all.push_back(e);
+    ratio.push_back(t / l.time_s);
+    if (l.batch <= 8) small.push_back(e);
+  }
+  std::sort(ratio.begin(), ratio.end());
+  DirectLayerErrors out;
+  out.layer = error_stats(all);
+  out.small = error_stats(small);
+  out.block = error_stats(block);
+  out.ratio = ratio.empty() ? 0.0 : ratio[ratio.size() / 2];
+  return out;
+}
+
+}  // namespace
+
 KernelFamily kernel_fit_start(const std::string& name) {
   const KernelFamily* f = find_kernel_family(name);
   KernelFamily start = f != nullptr ? *f : kernel_families().front();
@@ -167,36 +201,20 @@ std::vector<KernelGpuReport> kernel_leave_one_out(const std::vector<KernelCheckD
     if (!x.layers.empty()) {
       const Hardware& hw = x.data.hw;
       const KernelFamily& f = r.fitted;
-      std::vector<double> lk, lr, sk, sr, bk, br, qk, qr;
-      for (const auto& l : x.layers) {
-        const double k = measured_layer_prediction(
-            l, [&](const Op& op) { return kernel_time(op, hw, f).time.value(); });
-        const double rf = measured_layer_prediction(
-            l, [&](const Op& op) { return roofline_time(op, hw).time.value(); });
-        const double ek = std::abs(k - l.time_s) / l.time_s, er = std::abs(rf - l.time_s) / l.time_s;
-        (l.moe_block ? bk : lk).push_back(ek);
-        if (!l.moe_block) {
-          qk.push_back(k / l.time_s);
-          qr.push_back(rf / l.time_s);
-        }
-        (l.moe_block ? br : lr).push_back(er);
-        if (!l.moe_block && l.batch <= 8) {
-          sk.push_back(ek);
-          sr.push_back(er);
-        }
+      r.direct_kernel = direct_layer_errors(
+          x.layers, [&](const Op& op) -> std::optional<double> {
+            return kernel_time(op, hw, f).time.value();
+          });
+      r.direct_roofline = direct_layer_errors(
+          x.layers, [&](const Op& op) -> std::optional<double> {
+            return roofline_time(op, hw).time.value();
+          });
+      if (x.tables) {
+        const ProfiledCostModel table(*x.tables, std::shared_ptr<const CostModel>(
+                                                     cost_models().create("roofline", {})));
+        r.direct_tables = direct_layer_errors(
+            x.layers, [&](const Op& op) { return table.lookup(op, hw); });
       }
-      r.direct_layer_kernel = error_stats(lk);
-      r.direct_layer_roofline = error_stats(lr);
-      r.direct_small_kernel = error_stats(sk);
-      r.direct_small_roofline = error_stats(sr);
-      r.direct_block_kernel = error_stats(bk);
-      r.direct_block_roofline = error_stats(br);
-      const auto median = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        return v.empty() ? 0.0 : v[v.size() / 2];
-      };
-      r.direct_ratio_kernel = median(qk);
-      r.direct_ratio_roofline = median(qr);
     }
     out.push_back(std::move(r));
   }
@@ -250,22 +268,23 @@ std::string kernel_fidelity_markdown(const std::vector<KernelGpuReport>& reports
     }
   }
   bool any_direct = false;
-  for (const auto& r : reports) any_direct = any_direct || r.direct_layer_kernel.count > 0;
+  for (const auto& r : reports) any_direct = any_direct || r.direct_kernel.layer.count > 0;
   if (any_direct) {
     s += "\nWhole layers timed on the GPU (profiler decode_layer / moe_block; CUDA graph replay). "
-         "Errors: median | p90.\n\n| GPU left out | model | layer median | p90 | layer batch 1-8 "
-         "median | p90 | MoE block median | p90 | layers | median predicted / measured |\n"
-         "|---|---|---|---|---|---|---|---|---|---|\n";
+         "Errors: median | p90. \"own tables summed\" prices moesim's operator list from the "
+         "GPU's own operator tables: what the list leaves out of a real layer.\n\n| GPU left out | "
+         "model | layer median | p90 | layer batch 1-8 median | p90 | MoE block median | p90 | "
+         "layers | median predicted / measured |\n|---|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& r : reports) {
-      if (r.direct_layer_kernel.count == 0) continue;
-      s += "| " + r.label + " | kernel (left out) | " + pct(r.direct_layer_kernel) + " | " +
-           pct(r.direct_small_kernel) + " | " + pct(r.direct_block_kernel) + " | " +
-           std::to_string(r.direct_layer_kernel.count) + " | " + ratio(r.direct_ratio_kernel) +
-           " |\n";
-      s += "| " + r.label + " | catalog roofline | " + pct(r.direct_layer_roofline) + " | " +
-           pct(r.direct_small_roofline) + " | " + pct(r.direct_block_roofline) + " | " +
-           std::to_string(r.direct_layer_roofline.count) + " | " +
-           ratio(r.direct_ratio_roofline) + " |\n";
+      if (r.direct_kernel.layer.count == 0) continue;
+      const auto row = [&](const char* name, const DirectLayerErrors& d) {
+        s += "| " + r.label + " | " + name + " | " + pct(d.layer) + " | " + pct(d.small) + " | " +
+             pct(d.block) + " | " + std::to_string(d.layer.count) + " | " +
+             ratio(d.ratio) + " |\n";
+      };
+      row("kernel (left out)", r.direct_kernel);
+      row("catalog roofline", r.direct_roofline);
+      if (r.direct_tables.layer.count > 0) row("own tables summed", r.direct_tables);
     }
   }
   s += "\nPer operator family (kernel model, left out): median | p90\n\n";

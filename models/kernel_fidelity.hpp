@@ -54,6 +54,13 @@ struct KernelRowResult {
   double measured_s = 0, kernel_s = 0, roofline_s = 0;
 };
 
+// Errors of a price against whole measured layers: decoder layers (all batches, batch 1-8), MoE
+// blocks, and the median predicted / measured ratio of the decoder layers.
+struct DirectLayerErrors {
+  ErrorStats layer, small, block;
+  double ratio = 0;
+};
+
 struct KernelGpuReport {
   std::string label, gpu;
   bool check_only = false;
@@ -64,10 +71,10 @@ struct KernelGpuReport {
   ErrorStats ops_kernel, ops_roofline;                  // all rows
   bool has_layers = false;
   LayerErrors kernel, roofline;
-  // Against whole measured layers (MeasuredLayer): kernel and catalog roofline.
-  ErrorStats direct_layer_kernel, direct_layer_roofline, direct_small_kernel,
-      direct_small_roofline, direct_block_kernel, direct_block_roofline;
-  double direct_ratio_kernel = 0, direct_ratio_roofline = 0;  // median predicted / measured
+  // Against whole measured layers (MeasuredLayer): the kernel model, the catalog roofline, and
+  // the GPU's own operator tables summed over moesim's operator list (what the list leaves
+  // out of a real layer, with no cost model in between; empty without tables).
+  DirectLayerErrors direct_kernel, direct_roofline, direct_tables;
   std::vector<KernelRowResult> rows;  // every operator row priced (same order as the data)
 };
 

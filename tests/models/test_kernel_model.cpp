@@ -38,9 +38,10 @@ KernelFamily round_family() {
   f[KernelParam::kUnitBytesAttention] = 10;
   f[KernelParam::kSmooth] = 2;
   f[KernelParam::kEagerExtra] = 5e-6;
-  f[KernelParam::kEtaMemoryGrouped] = 0.5;
+  // On-chip limits far above the DRAM side (4 units x 1000 B x 1 GHz = 4 TB/s): not binding.
+  f[KernelParam::kChipBytesGrouped] = 1000;
   f[KernelParam::kEtaMemoryAttention] = 0.5;
-  f[KernelParam::kEtaMemoryElementwise] = 0.5;
+  f[KernelParam::kChipBytesElementwise] = 1000;
   f.tile_m = 128;
   f.tile_n = 128;
   return f;
@@ -150,23 +151,26 @@ TEST_CASE("kernel model: fitting recovers constants that generated the data") {
     CHECK(kernel_sample_time(s, d, fit) == doctest::Approx(s.measured_s).epsilon(0.01));
 }
 
-TEST_CASE("kernel model: each class streams at its own fraction of the memory bandwidth") {
-  const Hardware hw = small_device();
+TEST_CASE("kernel model: an on-chip limit caps a class whatever the DRAM bandwidth, GEMMs follow DRAM") {
+  Hardware hw = small_device();
   KernelFamily f = round_family();
-  // 1 MB: t = fixed + smax_2(t_c, 1e6 B / (eta_class x 1e12 B/s)); the 1 x 1 x 1 GEMM is one
-  // tile on 4 units (w = 1/4), its 2 FLOPs negligible.
+  // 1 MB: t = fixed + smax_2(t_c, 1e6 B / bw). Elementwise: bw = min(0.5 x BW, 4 units x 62.5 B x
+  // 1 GHz = 0.25 TB/s). The 1 x 1 x 1 GEMM is one tile on 4 units (w = 1/4), its 2 FLOPs
+  // negligible; it has no on-chip limit: bw = 0.5 x BW.
   Op copy;
   copy.name = "copy";
   copy.op_class = OpClass::kElementwise;
   copy.bytes = Bytes(1e6);
   const Op gemm = gemm_op(1, 1, 1, 1e6);
-  f[KernelParam::kEtaMemoryElementwise] = 0.25;  // only the elementwise kernel slows
+  f[KernelParam::kChipBytesElementwise] = 62.5;
+  const auto gemm_at = [](double bw) {
+    return 2e-6 + std::sqrt(std::pow(1e6 / bw, 2) + std::pow(2.0 / (0.25 * 50e12), 2));
+  };
   CHECK(kernel_time(copy, hw, f).time.value() == doctest::Approx(1e-6 + 1e6 / 0.25e12));
-  CHECK(kernel_time(gemm, hw, f).time.value() ==
-        doctest::Approx(2e-6 + std::sqrt(std::pow(1e6 / 0.5e12, 2) +
-                                         std::pow(2.0 / (0.25 * 50e12), 2))));
-  f[KernelParam::kEtaMemory] = 1.0;  // the GEMM's fraction, not the elementwise one
+  CHECK(kernel_time(gemm, hw, f).time.value() == doctest::Approx(gemm_at(0.5e12)));
+  hw.memory_bandwidth = BytesPerSec(2e12);  // twice the DRAM bandwidth: only the GEMM speeds up
   CHECK(kernel_time(copy, hw, f).time.value() == doctest::Approx(1e-6 + 1e6 / 0.25e12));
-  CHECK(kernel_time(gemm, hw, f).time.value() ==
-        doctest::Approx(2e-6 + std::sqrt(std::pow(1e6 / 1e12, 2) + std::pow(2.0 / (0.25 * 50e12), 2))));
+  CHECK(kernel_time(gemm, hw, f).time.value() == doctest::Approx(gemm_at(1e12)));
+  hw.compute_units = 8;  // twice the units: the on-chip limit doubles with them
+  CHECK(kernel_time(copy, hw, f).time.value() == doctest::Approx(1e-6 + 1e6 / 0.5e12));
 }
