@@ -2,17 +2,21 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 
 #include "scenarios/diagnostics.hpp"
 
 namespace moesim {
 
-Args::Args(int argc, char** argv, int first, const std::vector<std::string>& value_flags,
-           const std::vector<std::string>& bool_flags) {
+Args::Args(int argc, char** argv, int first, const CommandSpec& spec) : spec_(&spec) {
+  for (int i = first; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--help") == 0 || std::strcmp(argv[i], "-h") == 0) {
+      throw HelpRequested(help_text(spec));
+    }
+  }
   std::vector<std::string> all_flags;
-  for (const auto& f : value_flags) all_flags.push_back("--" + f);
-  for (const auto& f : bool_flags) all_flags.push_back("--" + f);
+  for (const auto& o : spec.options) all_flags.push_back("--" + o.name);
   for (int i = first; i < argc; ++i) {
     std::string a = argv[i];
     if (a.rfind("--", 0) != 0 || a == "--") {
@@ -27,26 +31,35 @@ Args::Args(int argc, char** argv, int first, const std::vector<std::string>& val
       inline_value = true;
     }
     const std::string name = a.substr(2);
-    bool takes_value = false, known = false;
-    for (const auto& f : value_flags) {
-      if (f == name) takes_value = known = true;
-    }
-    for (const auto& f : bool_flags) {
-      if (f == name) known = true;
-    }
-    if (!known) throw UsageError("unknown option '" + a + "'; " + suggestion_text(a, all_flags));
-    if (takes_value && !inline_value) {
+    const Option* option = spec.find(name);
+    if (!option) throw UsageError("unknown option '" + a + "'; " + suggestion_text(a, all_flags));
+    if (option->takes_value() && !inline_value) {
       if (i + 1 >= argc) throw UsageError("option '" + a + "' needs a value");
       value = argv[++i];
     }
-    if (!takes_value && inline_value) throw UsageError("option '" + a + "' takes no value");
+    if (!option->takes_value() && inline_value) {
+      throw UsageError("option '" + a + "' takes no value");
+    }
     values_[name].push_back(value);
   }
 }
 
-bool Args::has(const std::string& flag) const { return values_.count(flag) > 0; }
+const Option& Args::declared(const std::string& flag) const {
+  const Option* o = spec_->find(flag);
+  if (!o) {
+    throw std::logic_error("option '--" + flag + "' is read but not in the table of 'moesim " +
+                           spec_->name + "'");
+  }
+  return *o;
+}
+
+bool Args::has(const std::string& flag) const {
+  (void)declared(flag);
+  return values_.count(flag) > 0;
+}
 
 std::optional<std::string> Args::get(const std::string& flag) const {
+  (void)declared(flag);
   auto it = values_.find(flag);
   if (it == values_.end()) return std::nullopt;
   return it->second.back();
@@ -68,8 +81,10 @@ long long Args::get_int(const std::string& flag, long long def) const {
   return x;
 }
 
-long long Args::get_int_in(const std::string& flag, long long def, long long lo,
-                           long long hi) const {
+long long Args::get_int_in(const std::string& flag, long long def) const {
+  const Option& o = declared(flag);
+  if (!o.ranged()) throw std::logic_error("option '--" + flag + "' has no range in its table");
+  const long long lo = o.min, hi = o.max;
   const long long x = get_int(flag, def);
   if (x < lo || x > hi) {
     throw UsageError("option '--" + flag + "' expects an integer in [" + std::to_string(lo) + ", " +
@@ -91,6 +106,7 @@ double Args::get_number(const std::string& flag, double def) const {
 
 const std::vector<std::string>& Args::all(const std::string& flag) const {
   static const std::vector<std::string> none;
+  (void)declared(flag);
   auto it = values_.find(flag);
   return it == values_.end() ? none : it->second;
 }

@@ -16,6 +16,7 @@
 
 #include "analysis/atomic_file.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "cli/serving_replay.hpp"
 #include "models/calibration.hpp"
@@ -132,8 +133,8 @@ int collective_fidelity_command(const Args& a) {
 }  // namespace
 
 int cmd_calibrate(int argc, char** argv) {
-  Args a(argc, argv, 2, {"profile", "hardware", "out"}, {});
-  if (!a.has("profile")) throw UsageError("usage: moesim calibrate --profile DIR --hardware H [--out FILE]");
+  const Args a(argc, argv, 2, command_spec("calibrate"));
+  if (!a.has("profile")) throw UsageError(a.usage());
   const ProfileTables t = read_profile(*a.get("profile"));
   const std::string name = hardware_of(a, t);
   const Hardware hw = load_hardware_preset(name);
@@ -160,26 +161,12 @@ int cmd_calibrate(int argc, char** argv) {
 int kernel_fidelity_command(const Args& a);  // cmd_kernel_fidelity.cpp
 
 int cmd_fidelity(int argc, char** argv) {
-  Args a(argc, argv, 2,
-         {"profile", "hardware", "vidur", "vidur-network", "calibrate-with", "collectives",
-          "backend", "devices-per-node", "profiles", "vidur-compute", "check-set",
-          "layer-models", "serving", "engine", "set", "model", "fit-params", "rows"},
-         {"leave-one-out", "fit-kernel", "json", "fit-engine"});
+  const Args a(argc, argv, 2, command_spec("fidelity"));
   if (a.has("leave-one-out") || a.has("fit-kernel")) return kernel_fidelity_command(a);
   if (a.has("serving")) return serving_fidelity_command(a);
   if (a.has("collectives")) return collective_fidelity_command(a);
   if (a.has("vidur") || a.has("vidur-network")) return vidur_fidelity(a);
-  if (!a.has("profile"))
-    throw UsageError(
-        "usage: moesim fidelity --profile DIR [--hardware H]\n"
-        "       moesim fidelity --leave-one-out | --fit-kernel [--profiles DIR,...] "
-        "[--vidur-compute DIR] [--check-set GPU,...] [--layer-models M,...]\n"
-        "       moesim fidelity --vidur DIR --hardware H [--calibrate-with PROFILE] "
-        "[--vidur-network DIR]\n"
-        "       moesim fidelity --collectives DIR [--hardware H] [--backend nccl] "
-        "[--devices-per-node 8]\n"
-        "       moesim fidelity --serving DIR [--serving DIR]... [--engine vllm_v1] [--hardware H] "
-        "[--model M] [--set path=value]... [--fit-engine [--fit-params a,b]] [--json]");
+  if (!a.has("profile")) throw UsageError(a.usage());
   const ProfileTables t = read_profile(*a.get("profile"));
   const Hardware hw = load_hardware_preset(hardware_of(a, t));
   std::printf("%s", fidelity_markdown(fidelity(t, hw)).c_str());

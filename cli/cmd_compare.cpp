@@ -7,17 +7,17 @@
 #include "analysis/run_comparison.hpp"
 #include "analysis/svg_plot.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "models/errors.hpp"
 
 namespace moesim {
 int cmd_compare(int argc, char** argv) {
-  Args a(argc, argv, 2, {"metrics", "out"}, {});
+  const Args a(argc, argv, 2, command_spec("compare"));
   const auto& dirs = a.positionals();
   if (dirs.size() < 2)
-    throw UsageError("usage: moesim compare DIR DIR... [--metrics KEY,...] [--out DIR]\n"
-                     "  DIR: a finished run's output folder (summary.json; requests.csv for "
-                     "the CDFs)");
+    throw UsageError(a.usage() + "\n  DIR: a finished run's output folder (summary.json; "
+                     "requests.csv for the CDFs)");
   std::vector<ComparedRun> runs;
   for (const auto& d : dirs) runs.push_back(load_compared_run(d));
   label_runs(runs);

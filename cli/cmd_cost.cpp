@@ -6,6 +6,7 @@
 
 #include "analysis/json_writer.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "models/acceptance_model.hpp"
 #include "models/collective_model.hpp"
@@ -16,17 +17,6 @@
 
 namespace moesim {
 namespace {
-
-constexpr const char* kHelp =
-    "usage: moesim cost --model M --hardware H --batch B --q Q --context L\n"
-    "         [--tp N] [--dp N] [--ep N] [--devices-per-node N]\n"
-    "         [--cost-model roofline|profiled] [--profile DIR (measured tables)]\n"
-    "         [--routing NAME[:value|:key=value,...]]\n"
-    "         [--comm-efficiency constant|measured:PROFILE|curve:...]\n"
-    "         [--precision SCHEME[,FIELD=DTYPE...] (as model.precision)] [--gamma G --alpha A\n"
-    "         [--draft M | --spec-method mtp|eagle|ngram]] [--json]\n"
-    "Prices one step of B sequences with Q new tokens each over L tokens of context; the dtype\n"
-    "column is each operator's compute (or payload) format (models/README.md, \"Precision\").\n";
 
 // "skewed:1.2" or "skewed:exponent=1.2,placement_seed=3" -> name + params (first param when
 // no key is given).
@@ -119,17 +109,9 @@ std::string si(double v, const char* unit) {
 }  // namespace
 
 int cmd_cost(int argc, char** argv) {
-  Args a(argc, argv, 2,
-         {"model", "hardware", "tp", "dp", "ep", "devices-per-node", "batch", "q", "context",
-          "cost-model", "profile", "routing", "gamma", "alpha", "draft", "spec-method",
-          "comm-efficiency", "precision"},
-         {"json", "help"});
-  if (a.has("help")) {
-    std::cout << kHelp;
-    return 0;
-  }
+  const Args a(argc, argv, 2, command_spec("cost"));
   for (const char* req : {"model", "hardware"}) {
-    if (!a.has(req)) throw UsageError(std::string("missing --") + req + "\n" + kHelp);
+    if (!a.has(req)) throw UsageError(std::string("missing --") + req + "\n" + a.usage());
   }
   ModelArch model = load_model_preset(*a.get("model"));
   if (auto p = a.get("precision")) model.precision = apply_precision(model.precision, precision_from_cli(*p));
@@ -137,13 +119,13 @@ int cmd_cost(int argc, char** argv) {
   Parallel par;
   // Ranges as in a scenario (deployment.tp/dp/ep, serving.max_num_seqs, max_model_len): the
   // step's cost grows with batch x q, and an unbounded one never finishes.
-  par.tp = int(a.get_int_in("tp", 1, 1, 1 << 16));
-  par.dp = int(a.get_int_in("dp", 1, 1, 1 << 16));
-  par.ep = int(a.get_int_in("ep", 1, 1, 1 << 16));
-  par.devices_per_node = int(a.get_int_in("devices-per-node", hw.scale_up.domain_size, 1, 1 << 16));
-  const long long batch = a.get_int_in("batch", 1, 1, 1 << 20);
-  const long long q = a.get_int_in("q", 1, 1, 1 << 20);
-  const long long context = a.get_int_in("context", 1024, 0, 1LL << 30);
+  par.tp = int(a.get_int_in("tp", 1));
+  par.dp = int(a.get_int_in("dp", 1));
+  par.ep = int(a.get_int_in("ep", 1));
+  par.devices_per_node = int(a.get_int_in("devices-per-node", hw.scale_up.domain_size));
+  const long long batch = a.get_int_in("batch", 1);
+  const long long q = a.get_int_in("q", 1);
+  const long long context = a.get_int_in("context", 1024);
   if (batch * q > (1LL << 30)) {
     throw UsageError("--batch x --q is " + std::to_string(batch * q) +
                      " tokens; at most 1073741824 in one step");
@@ -174,7 +156,7 @@ int cmd_cost(int argc, char** argv) {
   const StepCost step = calc.evaluate(BatchShape::decode(batch, q, context));
 
   // Speculation (optional).
-  const int gamma = int(a.get_int_in("gamma", 0, 0, 64));
+  const int gamma = int(a.get_int_in("gamma", 0));
   std::optional<SpeculationAnalysis> spec;
   std::string method_name;
   if (gamma > 0) {

@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "models/comm_efficiency.hpp"
 #include "cli/commands.hpp"
 #include "models/acceptance_model.hpp"
@@ -66,7 +67,7 @@ void describe_registry(const R& reg, const char* where) {
 }  // namespace
 
 int cmd_describe(int argc, char** argv) {
-  Args a(argc, argv, 2, {}, {});
+  const Args a(argc, argv, 2, command_spec("describe"));
   const std::string what = a.positionals().empty() ? "" : a.positionals()[0];
   if (what == "models") {
     describe_models();
@@ -88,7 +89,7 @@ int cmd_describe(int argc, char** argv) {
     describe_registry(request_sources(), "workload.source");
     describe_registry(length_distributions(), "workload.lengths");
   } else {
-    throw UsageError("usage: moesim describe models|hardware|plugins");
+    throw UsageError(a.usage());
   }
   return 0;
 }

@@ -8,6 +8,7 @@
 #include "analysis/atomic_file.hpp"
 #include "analysis/sweep_results.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "cli/sweep_files.hpp"
 #include "models/errors.hpp"
@@ -15,9 +16,9 @@
 namespace moesim {
 
 int cmd_merge(int argc, char** argv) {
-  Args a(argc, argv, 2, {"out"}, {"quiet"});
+  const Args a(argc, argv, 2, command_spec("merge"));
   const auto& dirs = a.positionals();
-  if (dirs.empty()) throw UsageError("usage: moesim merge DIR... [--out DIR]");
+  if (dirs.empty()) throw UsageError(a.usage());
   SweepManifest manifest;
   std::string base_text;
   std::map<std::size_t, std::pair<JournalEntry, std::string>> points;  // index -> (entry, dir)

@@ -16,6 +16,7 @@
 #include "analysis/svg_plot.hpp"
 #include "analysis/timeline.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output_lock.hpp"
@@ -97,8 +98,8 @@ BaselineFacts run_baseline(const Scenario& s, bool check) {
 }  // namespace
 
 int cmd_run(int argc, char** argv) {
-  Args a(argc, argv, 2, {"set", "out", "timeline"}, {"baseline", "quiet", "check", "no-check"});
-  if (a.positionals().size() > 1) throw UsageError("usage: moesim run [SCENARIO] [--set path=value]... [--out DIR] [--baseline] [--no-check] [--timeline FILE]");
+  const Args a(argc, argv, 2, command_spec("run"));
+  if (a.positionals().size() > 1) throw UsageError(a.usage());
   if (a.has("check") && a.has("no-check")) throw UsageError("--check and --no-check exclude each other");
   // Invariant checks are on by default (they cost about 1% of wall time: bench/RESULTS.md);
   // --no-check is for benchmarks. --check is kept for scripts written when they were opt-in.

@@ -9,6 +9,7 @@
 #include "analysis/svg_plot.hpp"
 #include "analysis/sweep_results.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "cli/sweep_files.hpp"
 #include "models/errors.hpp"
@@ -54,11 +55,9 @@ std::string column_hint(const std::string& word, const std::vector<std::string>&
 }  // namespace
 
 int cmd_select(int argc, char** argv) {
-  Args a(argc, argv, 2, {"objective", "constraint", "top", "out"}, {"minimize"});
+  const Args a(argc, argv, 2, command_spec("select"));
   if (a.positionals().size() != 1 || !a.has("objective")) {
-    throw UsageError(
-        "usage: moesim select RESULTS.csv --objective KEY [--minimize] "
-        "[--constraint \"tpot_s.p90<=0.05\"]... [--top K] [--out DIR]");
+    throw UsageError(a.usage());
   }
   const std::string csv_path = a.positionals()[0];
   const std::string csv_text = read_file(csv_path);

@@ -10,6 +10,7 @@
 #include "analysis/atomic_file.hpp"
 #include "analysis/svg_plot.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "models/acceptance_model.hpp"
 #include "models/collective_model.hpp"
@@ -51,24 +52,18 @@ std::vector<double> numbers(const std::string& text, const char* flag, double lo
 }  // namespace
 
 int cmd_speculation(int argc, char** argv) {
-  Args a(argc, argv, 2,
-         {"model", "hardware", "tp", "dp", "ep", "draft", "method", "gamma", "alpha", "batch",
-          "context", "routing", "out"},
-         {});
+  const Args a(argc, argv, 2, command_spec("speculation"));
   for (const char* req : {"model", "hardware"}) {
     if (!a.has(req)) {
-      throw UsageError(std::string("missing --") + req +
-                       "\nusage: moesim speculation --model M --hardware H [--tp N --dp N --ep N]"
-                       " [--draft M | --method mtp|eagle|ngram] [--gamma 2,3,4]"
-                       " [--alpha 0.6,0.8] [--batch 1,2,4,...] [--context L] [--out DIR]");
+      throw UsageError(std::string("missing --") + req + "\n" + a.usage());
     }
   }
   const ModelArch model = load_model_preset(*a.get("model"));
   const Hardware hw = load_hardware_preset(*a.get("hardware"));
   Parallel par;
-  par.tp = int(a.get_int_in("tp", 1, 1, 1 << 16));
-  par.dp = int(a.get_int_in("dp", 1, 1, 1 << 16));
-  par.ep = int(a.get_int_in("ep", 1, 1, 1 << 16));
+  par.tp = int(a.get_int_in("tp", 1));
+  par.dp = int(a.get_int_in("dp", 1));
+  par.ep = int(a.get_int_in("ep", 1));
   const std::string method_name = a.get_or("method", a.has("draft") ? "draft_model" : "mtp");
   // gamma as speculative.gamma in a scenario (0 would be no speculation to study); batch as
   // serving.max_num_seqs. A gamma below 1 used to index past the acceptance tables (SIGSEGV).
@@ -76,7 +71,7 @@ int cmd_speculation(int argc, char** argv) {
   const auto alphas = numbers(a.get_or("alpha", "0.6,0.8"), "alpha", 0, 1, false);
   const auto batches =
       numbers(a.get_or("batch", "1,2,4,8,16,32,64,128,256"), "batch", 1, 1 << 20, true);
-  const long long context = a.get_int_in("context", 1024, 0, 1LL << 30);
+  const long long context = a.get_int_in("context", 1024);
   // The output folder first, so that a bad --out fails before the study prints anything.
   if (auto out = a.get("out")) {
     std::error_code ec;

@@ -27,6 +27,7 @@
 
 #include "analysis/sweep_results.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/output_lock.hpp"
@@ -252,11 +253,9 @@ class SweepRunner {
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
-  Args a(argc, argv, 2, {"jobs", "out", "shard", "set"}, {"resume", "quiet", "no-check"});
+  const Args a(argc, argv, 2, command_spec("sweep"));
   if (a.positionals().size() != 1) {
-    throw UsageError(
-        "usage: moesim sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] "
-        "[--set path=value]... [--quiet] [--no-check]");
+    throw UsageError(a.usage());
   }
   const long long jobs_arg =
       a.get_int("jobs", std::max<long long>(1, std::thread::hardware_concurrency()));

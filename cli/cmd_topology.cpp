@@ -5,6 +5,7 @@
 
 #include "analysis/atomic_file.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "models/comm_efficiency.hpp"
 #include "scenarios/loader.hpp"
@@ -89,13 +90,10 @@ int calibrate(const Args& a, const Scenario& s, const ClusterGraph& g) {
 }
 
 int cmd_topology(int argc, char** argv) {
-  Args a(argc, argv, 2, {"set", "dot", "route", "collective", "group", "bytes"}, {});
+  const Args a(argc, argv, 2, command_spec("topology"));
   const auto& p = a.positionals();
   if (p.size() < 2 || (p[0] != "describe" && p[0] != "calibrate")) {
-    throw UsageError(
-        "usage: moesim topology describe SCENARIO [--route A,B] [--dot FILE]\n"
-        "       moesim topology calibrate SCENARIO [--collective all_to_all|all_reduce|all_gather]"
-        " [--group N] [--bytes S]");
+    throw UsageError(a.usage());
   }
   if (p[0] == "calibrate") {
     const Scenario s = load_scenario_file(p[1], a.all("set"));

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "workloads/trace_tools.hpp"
 
@@ -18,7 +19,7 @@ std::string format_of(const Args& a, const std::string& path) {
 }  // namespace
 
 int cmd_trace(int argc, char** argv) {
-  Args a(argc, argv, 2, {"format"}, {});
+  const Args a(argc, argv, 2, command_spec("trace"));
   const auto& p = a.positionals();
   if (p.size() == 3 && p[0] == "convert") {
     const std::string fmt = format_of(a, p[1]);
@@ -38,7 +39,7 @@ int cmd_trace(int argc, char** argv) {
                 double(s.p99_output));
     return 0;
   }
-  throw UsageError("usage: moesim trace convert IN OUT [--format F] | moesim trace stats FILE");
+  throw UsageError(a.usage());
 }
 
 }  // namespace moesim

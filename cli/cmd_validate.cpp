@@ -2,14 +2,15 @@
 #include <iostream>
 
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "scenarios/loader.hpp"
 
 namespace moesim {
 
 int cmd_validate(int argc, char** argv) {
-  Args a(argc, argv, 2, {"set"}, {});
-  if (a.positionals().size() != 1) throw UsageError("usage: moesim validate FILE [--set path=value]...");
+  const Args a(argc, argv, 2, command_spec("validate"));
+  if (a.positionals().size() != 1) throw UsageError(a.usage());
   const Scenario s = load_scenario_file(a.positionals()[0], a.all("set"));
   std::cout << a.positionals()[0] << ": ok (scenario '" << s.name << "': " << s.model.name
             << " on " << s.deployment.devices() << " x " << s.hardware.name << ")\n";

@@ -21,6 +21,7 @@
 #include "analysis/sweep_expr.hpp"
 #include "analysis/validation_table.hpp"
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "cli/sweep_files.hpp"
 #include "models/errors.hpp"
@@ -111,9 +112,9 @@ std::string label(const std::vector<std::string>& sets) {
 }  // namespace
 
 int cmd_validation(int argc, char** argv) {
-  Args a(argc, argv, 2, {"out", "only"}, {"quiet"});
+  const Args a(argc, argv, 2, command_spec("validation"));
   if (a.positionals().size() != 1)
-    throw UsageError("usage: moesim validation MANIFEST.yaml [--out DIR] [--only ID] [--quiet]");
+    throw UsageError(a.usage());
   const ValidationManifest m = load_validation_manifest(a.positionals()[0]);
   const std::string only = a.get_or("only", "");
   if (!only.empty()) {

@@ -2,84 +2,59 @@
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "cli/args.hpp"
+#include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/version.hpp"
 #include "models/errors.hpp"
 #include "scenarios/diagnostics.hpp"
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: moesim <command> [options]\n"
-    "\n"
-    "commands:\n"
-    "  run [SCENARIO.yaml] [--set path=value]... [--out DIR] [--baseline] [--no-check]\n"
-    "      [--timeline FILE.perfetto-trace]\n"
-    "                      simulate a scenario (default: the embedded scenarios/quickstart.yaml)\n"
-    "  validate FILE [--set path=value]...   check a scenario, report every error\n"
-    "  validation MANIFEST.yaml [--out DIR] [--only ID] [--quiet]\n"
-    "                      published figures of the seed papers versus moesim's predictions\n"
-    "  cost --model M --hardware H --batch B --q Q --context L [options]\n"
-    "                      price one step operator by operator (see 'moesim cost --help')\n"
-    "  describe models|hardware|plugins      list presets and plug-ins with their parameters\n"
-    "  trace convert IN OUT | trace stats FILE\n"
-    "                      convert traces to the native protobuf format, or summarise one\n"
-    "  topology describe SCENARIO [--route A,B] [--dot FILE]\n"
-    "                      the cluster graph: links, bisection bandwidth, routes\n"
-    "  topology calibrate SCENARIO [--collective C] [--group N] [--bytes S]\n"
-    "                      a collective by the closed form and as SimGrid flows\n"
-    "  sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] [--set path=value]...\n"
-    "      [--no-check]\n"
-    "                      run every point of a sweep file, N at a time, into results.csv\n"
-    "  merge DIR... [--out DIR]               join sweep shards into one results.csv\n"
-    "  compare DIR DIR... [--metrics KEY,...] [--out DIR]\n"
-    "                      finished runs side by side, ratios to the first, overlaid CDFs\n"    "  select RESULTS.csv --objective KEY [--minimize] [--constraint EXPR]... [--top K]\n"
-    "                      ranked table, removed-by counts, Pareto front and plot\n"
-    "  speculation --model M --hardware H [--draft D | --method mtp] [--gamma 2,3,4]\n"
-    "              [--alpha 0.6,0.8] [--batch 1,2,4,...] [--out DIR]\n"
-    "                      speedup and target efficiency versus batch (the MoESD study)\n"
-    "  calibrate --profile DIR --hardware H [--out FILE]\n"
-    "                      fit the roofline's efficiencies to measured tables\n"
-    "  fidelity --profile DIR [--hardware H] | --vidur DIR --hardware H [--calibrate-with DIR]\n"
-    "                      error of each cost model against measured tables\n"
-    "  fidelity --leave-one-out | --fit-kernel [--profiles DIR,...] [--rows FILE]\n"
-    "                      the kernel cost model fitted without each GPU, checked on it\n"
-    "  fidelity --serving DIR [--serving DIR]... [--engine NAME] [--set path=value]... [--fit-engine]\n"
-    "                      replay measured serving runs; measured versus predicted latencies\n";
+using Command = int (*)(int argc, char** argv);
+
+// Every command of cli/command_specs.cpp, by name.
+Command command_named(const std::string& name) {
+  using namespace moesim;
+  static const std::map<std::string, Command> commands{
+      {"run", cmd_run},           {"validate", cmd_validate}, {"validation", cmd_validation},
+      {"cost", cmd_cost},         {"describe", cmd_describe}, {"trace", cmd_trace},
+      {"topology", cmd_topology}, {"sweep", cmd_sweep},       {"merge", cmd_merge},
+      {"compare", cmd_compare},   {"select", cmd_select},     {"speculation", cmd_speculation},
+      {"calibrate", cmd_calibrate}, {"fidelity", cmd_fidelity}};
+  const auto it = commands.find(name);
+  return it == commands.end() ? nullptr : it->second;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace moesim;
+  const std::string usage = program_help_text(command_specs());
   if (argc < 2 || std::strcmp(argv[1], "--help") == 0 || std::strcmp(argv[1], "-h") == 0) {
-    std::cout << kUsage;
+    std::cout << usage;
     return argc < 2 ? 2 : 0;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    std::cout << version_text();
+    return 0;
   }
   const std::string cmd = argv[1];
   try {
-    if (cmd == "run") return cmd_run(argc, argv);
-    if (cmd == "validate") return cmd_validate(argc, argv);
-    if (cmd == "validation") return cmd_validation(argc, argv);
-    if (cmd == "cost") return cmd_cost(argc, argv);
-    if (cmd == "describe") return cmd_describe(argc, argv);
-    if (cmd == "trace") return cmd_trace(argc, argv);
-    if (cmd == "topology") return cmd_topology(argc, argv);
-    if (cmd == "sweep") return cmd_sweep(argc, argv);
-    if (cmd == "merge") return cmd_merge(argc, argv);
-    if (cmd == "select") return cmd_select(argc, argv);
-    if (cmd == "speculation") return cmd_speculation(argc, argv);
-    if (cmd == "calibrate") return cmd_calibrate(argc, argv);
-    if (cmd == "fidelity") return cmd_fidelity(argc, argv);
-    if (cmd == "compare") return cmd_compare(argc, argv);
-    std::cerr << "moesim: unknown command '" << cmd << "'; "
-              << suggestion_text(cmd, {"run", "validate", "validation", "cost", "describe", "trace", "topology",
-                                    "sweep", "merge", "select", "speculation",
-                                    "calibrate", "fidelity", "compare"}) << "\n"
-              << kUsage;
+    if (const Command command = command_named(cmd)) return command(argc, argv);
+    std::vector<std::string> names;
+    for (const auto& spec : command_specs()) names.push_back(spec.name);
+    std::cerr << "moesim: unknown command '" << cmd << "'; " << suggestion_text(cmd, names) << "\n"
+              << usage;
     return 2;
+  } catch (const HelpRequested& h) {
+    std::cout << h.help();
+    return 0;
   } catch (const Interrupted& e) {
     std::cerr << "moesim " << cmd << ": " << e.what() << "; temporary files removed\n";
     return 128 + e.signal();

@@ -140,8 +140,8 @@ TEST_CASE("cli: cost usage and parameter errors") {
 
 TEST_CASE("cli: trace usage, unknown extensions and missing files") {
   const std::string dir = temp_dir("cli-err-trace");
-  fails_with("trace", "moesim trace: usage: moesim trace convert IN OUT [--format F] | moesim "
-                      "trace stats FILE\n");
+  fails_with("trace", "moesim trace: usage: moesim trace convert IN OUT [--format F]\n"
+                      "       moesim trace stats FILE [--format F]\n");
   fails_with("trace convert " + dir + "/in.txt " + dir + "/out.pb",
              "moesim trace: error: " + dir + "/in.txt: cannot tell the trace format from the "
              "extension '.txt'; known: .csv (azure), .jsonl (mooncake), .pb or .moesimtrace "
