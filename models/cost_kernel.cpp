@@ -67,6 +67,8 @@ double kernels_per_op(const Op& op) {
       {"shared_experts", 3},  // same
       {"routed_experts", 3},  // grouped gate+up, SiLU x up, grouped down
       {"norms_residual", 4},  // two RMSNorms and two residual adds
+      {"attn_kv_write", 2},   // RoPE, then the copy into the paged KV cache
+      {"moe_permute", 2},     // sort the token-expert pairs by expert, gather the activations
       {"sampling", 2},        // softmax, then top-p / argmax
       {"rejection_sampling", 2},
   };

@@ -197,6 +197,16 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
     ops.push_back(
         gemm(op_names::kOutProj, t, m.hidden, heads * m.head_dim, f, OpScope::kPerLayer, layers));
   }
+  // RoPE on the new queries and keys, and the new keys and values copied into the paged cache:
+  // read and write once each.
+  const double rope_dims = m.attention == AttentionKind::kMla
+                               ? heads * m.mla.qk_rope_head_dim + m.mla.qk_rope_head_dim
+                               : (heads + std::max(1.0, double(m.kv_heads) / par.tp)) * m.head_dim;
+  const double kv_local = m.attention == AttentionKind::kMla
+                              ? kv_bytes
+                              : kv_bytes * std::max(1.0, double(m.kv_heads) / par.tp) / m.kv_heads;
+  ops.push_back(elementwise(op_names::kKvWrite, 2.0 * t * (kv_local + rope_dims * att_bytes),
+                            OpScope::kPerLayer, layers, m.precision.kv_cache));
   if (par.tp > 1) {
     ops.push_back(comm(op_names::kTpAttn, Collective::kAllReduce, t * m.hidden * kStreamBytes,
                        par.tp, layers, kStreamDType));
@@ -217,6 +227,17 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
   // Router: gate GEMM (hidden x experts) on every device for its group's tokens.
   ops.push_back(gemm(op_names::kRouter, t, m.moe.experts, m.hidden, kRouterLayer,
                      OpScope::kPerLayer, layers));
+  // Top-k over the gate's logits (read once; fp32 weight and int32 expert id written per pair),
+  // then the pairs sorted by expert and the activations gathered into expert order, and after
+  // the experts the k outputs of each token summed back with their weights (stream format).
+  const double k = m.moe.top_k;
+  ops.push_back(elementwise(op_names::kTopK, t * (m.moe.experts * kStreamBytes + k * 8.0),
+                            OpScope::kPerLayer, layers, kStreamDType));
+  ops.push_back(elementwise(op_names::kPermute,
+                            t * k * (8.0 + 2.0 * m.hidden * f.a),
+                            OpScope::kPerLayer, layers, m.precision.activations));
+  ops.push_back(elementwise(op_names::kUnpermute, t * (k + 1.0) * m.hidden * kStreamBytes + t * k * 4.0,
+                            OpScope::kPerLayer, layers, kStreamDType));
   if (m.moe.shared_experts > 0) {
     ops.push_back(ffn(op_names::kSharedExperts, m, t,
                       double(m.moe.shared_expert_intermediate) * m.moe.shared_experts / par.tp,

@@ -1,6 +1,7 @@
 // Builds the operator list of one forward pass of an instance (docs/design.md section 4):
-// attention (MHA/GQA/MLA), dense FFN, router, shared and routed experts, TP and EP
-// communication, norms, embedding, LM head and sampling. Quantities are per device, for the
+// attention (MHA/GQA/MLA) with RoPE and the KV-cache write, dense FFN, router, top-k, token
+// permutation, shared and routed experts, TP and EP communication, norms, embedding, LM head and
+// sampling. Quantities are per device, for the
 // busiest device where devices differ.
 #pragma once
 
@@ -40,10 +41,14 @@ inline constexpr const char* kQProj = "attn_q_proj";
 inline constexpr const char* kKvProj = "attn_kv_proj";
 inline constexpr const char* kAttnCore = "attn_core";
 inline constexpr const char* kOutProj = "attn_out_proj";
+inline constexpr const char* kKvWrite = "attn_kv_write";  // RoPE and the KV-cache write
 inline constexpr const char* kTpAttn = "tp_allreduce_attn";
 inline constexpr const char* kDenseFfn = "dense_ffn";
 inline constexpr const char* kTpFfn = "tp_allreduce_ffn";
 inline constexpr const char* kRouter = "moe_router";
+inline constexpr const char* kTopK = "moe_topk";            // softmax and top-k of the gate
+inline constexpr const char* kPermute = "moe_permute";      // sort by expert, gather tokens
+inline constexpr const char* kUnpermute = "moe_unpermute";  // weighted sum back to tokens
 inline constexpr const char* kSharedExperts = "shared_experts";
 inline constexpr const char* kRoutedExperts = "routed_experts";
 inline constexpr const char* kDispatch = "ep_dispatch";

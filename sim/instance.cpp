@@ -186,7 +186,7 @@ Seconds Instance::price_step() {
     else if (p.op.op_class == OpClass::kGroupedGemm) record_.experts += t;
     else if (std::strcmp(p.op.name, op_names::kDenseFfn) == 0 ||
              std::strcmp(p.op.name, op_names::kSharedExperts) == 0 ||
-             std::strcmp(p.op.name, op_names::kRouter) == 0)
+             std::strncmp(p.op.name, "moe_", 4) == 0)  // router, top-k, (un)permute
       record_.ffn += t;
     else record_.other += t;
   }
