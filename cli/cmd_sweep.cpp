@@ -252,11 +252,19 @@ class SweepRunner {
 }  // namespace
 
 int cmd_sweep(int argc, char** argv) {
-  Args a(argc, argv, 2, {"jobs", "out", "shard", "set"}, {"resume", "quiet", "no-check"});
+  Args a(argc, argv, 2, {"jobs", "out", "shard", "set", "status"},
+         {"resume", "quiet", "no-check"});
+  if (a.has("status")) {
+    if (!a.positionals().empty() || a.has("jobs") || a.has("out") || a.has("shard") ||
+        a.has("set") || a.has("resume") || a.has("no-check")) {
+      throw UsageError("--status DIR takes no sweep file and no other option");
+    }
+    return sweep_status(*a.get("status"));
+  }
   if (a.positionals().size() != 1) {
     throw UsageError(
         "usage: moesim sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] "
-        "[--set path=value]... [--quiet] [--no-check]");
+        "[--set path=value]... [--quiet] [--no-check] | moesim sweep --status DIR");
   }
   const long long jobs_arg =
       a.get_int("jobs", std::max<long long>(1, std::thread::hardware_concurrency()));

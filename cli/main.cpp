@@ -34,6 +34,7 @@ constexpr const char* kUsage =
     "  sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] [--set path=value]...\n"
     "      [--no-check]\n"
     "                      run every point of a sweep file, N at a time, into results.csv\n"
+    "  sweep --status DIR  per-shard progress of a sweep (done, failed, pending) from its journals\n"
     "  merge DIR... [--out DIR]               join sweep shards into one results.csv\n"
     "  compare DIR DIR... [--metrics KEY,...] [--out DIR]\n"
     "                      finished runs side by side, ratios to the first, overlaid CDFs\n"    "  select RESULTS.csv --objective KEY [--minimize] [--constraint EXPR]... [--top K]\n"
