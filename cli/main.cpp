@@ -32,7 +32,7 @@ constexpr const char* kUsage =
     "  topology calibrate SCENARIO [--collective C] [--group N] [--bytes S]\n"
     "                      a collective by the closed form and as SimGrid flows\n"
     "  sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] [--set path=value]...\n"
-    "      [--no-check]\n"
+    "      [--no-check] [--dry-run]\n"
     "                      run every point of a sweep file, N at a time, into results.csv\n"
     "  sweep --status DIR  per-shard progress of a sweep (done, failed, pending) from its journals\n"
     "  merge DIR... [--out DIR]               join sweep shards into one results.csv\n"

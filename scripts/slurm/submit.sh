@@ -17,7 +17,8 @@
 #   --out DIR         the sweep's folder (default results/<sweep file name>-slurm)
 #   --moesim PATH     the binary, on a file system the compute nodes share (default build/moesim
 #                     of this checkout)
-#   --dry-run         write the job scripts and print the sbatch commands, submit nothing
+#   --dry-run         check the sweep file, write the job scripts and print the sbatch commands;
+#                     submit nothing
 #
 # Everything after `--` goes to every `moesim sweep` (e.g. -- --set workload.source.requests=500).
 # Paths are made absolute; OUT must be on a file system the compute nodes share.
@@ -67,12 +68,20 @@ whole --shards "$shards"
 whole --jobs "$jobs"
 [ -z "$max_running" ] || whole --max-running "$max_running"
 [ -x "$moesim" ] || die "$moesim is not an executable (build it with make build, or give --moesim)"
+for a in "${sweep_args[@]}"; do
+  case $a in
+    --shard|--shard=*|--out|--out=*|--jobs|--jobs=*|--resume|--status|--status=*|--dry-run)
+      die "'$a' after -- is set by submit.sh itself" ;;
+  esac
+done
 
 abs() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
 file=$(abs "$file")
 moesim=$(abs "$moesim")
 name=$(basename "$file"); name=${name%.yaml}; name=${name%.yml}
 out=$(abs "${out:-results/$name-slurm}")
+# The sweep file and its values are checked here, before anything waits in a queue.
+"$moesim" sweep "$file" --dry-run "${sweep_args[@]}" || exit $?
 mkdir -p "$out/slurm"
 
 q() {  # the words, shell-quoted, joined by spaces ("" for none)

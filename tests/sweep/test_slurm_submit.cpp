@@ -36,6 +36,8 @@ TEST_CASE("submit.sh --dry-run: a job array of shards and a merge job after it")
                         sweep + " -- --set workload.source.requests=20");
   CHECK(r.status == 0);
   CHECK(r.output ==
+        "moesim sweep: slurm-test: ok, 12 points (10 to run, 2 filtered, 0 invalid before "
+        "running); nothing run\n"
         "sbatch --parsable --chdir=" + dir + " --partition=short --account=proj --mem=4G "
         "--job-name=moesim-sweep --array=0-2%2 --ntasks=1 --cpus-per-task=2 --output=" + dir +
         "/slurm/shard-%a.log --time=01:00:00 " + dir + "/slurm/shard.sbatch\n"
@@ -60,7 +62,7 @@ TEST_CASE("submit.sh --dry-run: a job array of shards and a merge job after it")
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("submit.sh: a missing sweep file and bad counts are exit status 2") {
+TEST_CASE("submit.sh: a missing sweep file, bad counts and a bad sweep are exit status 2") {
   const auto missing = submit("--dry-run /nonexistent/sweep.yaml");
   CHECK(missing.status == 2);
   CHECK(missing.output == "submit.sh: /nonexistent/sweep.yaml: no such file\n");
@@ -71,4 +73,27 @@ TEST_CASE("submit.sh: a missing sweep file and bad counts are exit status 2") {
   const auto unknown = submit("--dry-run --shard 2 " + sweep);
   CHECK(unknown.status == 2);
   CHECK(unknown.output == "submit.sh: unknown option '--shard' (--help lists them)\n");
+  const auto own = submit("--dry-run " + sweep + " -- --shard 0/2");
+  CHECK(own.status == 2);
+  CHECK(own.output == "submit.sh: '--shard' after -- is set by submit.sh itself\n");
+  // The sweep file is checked before anything is written or submitted.
+  const std::string dir = moesim::test::temp_dir("slurm-submit-bad");
+  const auto bad = submit("--dry-run --out " + dir + "/out " + sweep + " -- --set nonsense=1");
+  CHECK(bad.status == 2);
+  CHECK(bad.output.find("--set nonsense=1: error: nonsense: unknown key") == 0);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("moesim sweep --dry-run: the file checked and its points counted, nothing written") {
+  const std::string dir = moesim::test::temp_dir("sweep-dry-run");
+  const std::string sweep = std::string(MOESIM_SOURCE_DIR) + "/tests/slurm/sweep.yaml";
+  // Shard 0 of 3 holds points 0, 3, 6, 9; point 9 (gamma 4, tp 2) fails the file's filter.
+  const auto r =
+      moesim::test::run_moesim("sweep " + sweep + " --dry-run --shard 0/3 --out " + dir + "/out");
+  CHECK(r.status == 0);
+  CHECK(r.output == "moesim sweep: slurm-test: ok, 12 points, shard 0/3: 4 of them (3 to run, 1 "
+                    "filtered, 0 invalid before running); nothing run\n");
+  CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+  std::filesystem::remove_all(dir);
 }
