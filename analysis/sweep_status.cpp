@@ -91,9 +91,10 @@ SweepProgress sweep_progress(const std::vector<SweepFolderState>& folders) {
       p.rows.push_back(std::move(r));
     }
   }
-  std::stable_sort(p.rows.begin(), p.rows.end(), [](const ShardProgress& a, const ShardProgress& b) {
-    return std::tie(a.shards, a.shard, a.path) < std::tie(b.shards, b.shard, b.path);
-  });
+  std::stable_sort(
+      p.rows.begin(), p.rows.end(), [](const ShardProgress& a, const ShardProgress& b) {
+        return std::tie(a.shards, a.shard, a.path) < std::tie(b.shards, b.shard, b.path);
+      });
   for (const auto& [index, entry] : best) {
     count(entry.first, p.ok, p.invalid, p.failed, p.filtered);
   }
@@ -103,8 +104,8 @@ SweepProgress sweep_progress(const std::vector<SweepFolderState>& folders) {
 
 std::string progress_table(const SweepProgress& p) {
   std::vector<std::vector<std::string>> cells;
-  cells.push_back({"folder", "shard", "points", "ok", "invalid", "failed", "filtered", "pending",
-                   "state"});
+  cells.push_back(
+      {"folder", "shard", "points", "ok", "invalid", "failed", "filtered", "pending", "state"});
   const auto n = [](std::size_t v) { return std::to_string(v); };
   for (const ShardProgress& r : p.rows) {
     std::string state = r.state;

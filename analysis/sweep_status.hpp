@@ -36,7 +36,7 @@ struct ShardProgress {
 
 struct SweepProgress {
   std::string name;
-  std::size_t points = 0;  // the whole sweep
+  std::size_t points = 0;           // the whole sweep
   std::vector<ShardProgress> rows;  // by (shards, shard, path)
   // Over the whole sweep, each point once (a point some folder finished is not pending, a failed
   // attempt counts only when no folder has another result for it).

@@ -12,9 +12,8 @@
 namespace {
 
 moesim::test::CommandResult submit(const std::string& args) {
-  const std::string cmd =
-      std::string(MOESIM_SOURCE_DIR) + "/scripts/slurm/submit.sh --moesim " MOESIM_BINARY " " +
-      args + " 2>&1";
+  const std::string cmd = std::string(MOESIM_SOURCE_DIR) +
+                          "/scripts/slurm/submit.sh --moesim " MOESIM_BINARY " " + args + " 2>&1";
   moesim::test::CommandResult r;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p != nullptr);
@@ -31,34 +30,48 @@ TEST_CASE("submit.sh --dry-run: a job array of shards and a merge job after it")
   const std::string dir = moesim::test::temp_dir("slurm-submit");
   const std::string sweep = std::string(MOESIM_SOURCE_DIR) + "/tests/slurm/sweep.yaml";
   const std::string bin = MOESIM_BINARY;
-  const auto r = submit("--dry-run --shards 3 --jobs 2 --time 01:00:00 --partition short "
-                        "--account proj --max-running 2 --sbatch --mem=4G --out " + dir + " " +
-                        sweep + " -- --set workload.source.requests=20");
+  const auto r = submit(
+      "--dry-run --shards 3 --jobs 2 --time 01:00:00 --partition short "
+      "--account proj --max-running 2 --sbatch --mem=4G --out " +
+      dir + " " + sweep + " -- --set workload.source.requests=20");
   CHECK(r.status == 0);
   CHECK(r.output ==
         "moesim sweep: slurm-test: ok, 12 points (10 to run, 2 filtered, 0 invalid before "
         "running); nothing run\n"
-        "sbatch --parsable --chdir=" + dir + " --partition=short --account=proj --mem=4G "
-        "--job-name=moesim-sweep --array=0-2%2 --ntasks=1 --cpus-per-task=2 --output=" + dir +
-        "/slurm/shard-%a.log --time=01:00:00 " + dir + "/slurm/shard.sbatch\n"
-        "sbatch --parsable --chdir=" + dir + " --partition=short --account=proj --mem=4G "
-        "--job-name=moesim-sweep-merge --ntasks=1 --cpus-per-task=1 --time=00:30:00 --output=" +
-        dir + "/slurm/merge.log --kill-on-invalid-dep=yes --dependency=afterok:ARRAY_JOB_ID " +
-        dir + "/slurm/merge.sbatch\n");
+        "sbatch --parsable --chdir=" +
+            dir +
+            " --partition=short --account=proj --mem=4G "
+            "--job-name=moesim-sweep --array=0-2%2 --ntasks=1 --cpus-per-task=2 --output=" +
+            dir + "/slurm/shard-%a.log --time=01:00:00 " + dir +
+            "/slurm/shard.sbatch\n"
+            "sbatch --parsable --chdir=" +
+            dir +
+            " --partition=short --account=proj --mem=4G "
+            "--job-name=moesim-sweep-merge --ntasks=1 --cpus-per-task=1 --time=00:30:00 --output=" +
+            dir + "/slurm/merge.log --kill-on-invalid-dep=yes --dependency=afterok:ARRAY_JOB_ID " +
+            dir + "/slurm/merge.sbatch\n");
   CHECK(moesim::test::read_text(dir + "/slurm/shard.sbatch") ==
         "#!/bin/bash\n"
-        "# One shard of the sweep " + sweep + " per task of the array (scripts/slurm/submit.sh).\n"
-        "set -euo pipefail\n"
-        "i=$SLURM_ARRAY_TASK_ID\n"
-        "exec " + bin + " sweep " + sweep + " --jobs 2 --shard \"$i/3\" --resume --quiet \\\n"
-        "  --out " + dir + "/shard-\"$i\" --set workload.source.requests=20\n");
+        "# One shard of the sweep " +
+            sweep +
+            " per task of the array (scripts/slurm/submit.sh).\n"
+            "set -euo pipefail\n"
+            "i=$SLURM_ARRAY_TASK_ID\n"
+            "exec " +
+            bin + " sweep " + sweep +
+            " --jobs 2 --shard \"$i/3\" --resume --quiet \\\n"
+            "  --out " +
+            dir + "/shard-\"$i\" --set workload.source.requests=20\n");
   CHECK(moesim::test::read_text(dir + "/slurm/merge.sbatch") ==
         "#!/bin/bash\n"
-        "# Joins the 3 shards into " + dir + " (scripts/slurm/submit.sh); runs once every task of\n"
-        "# the array has succeeded.\n"
-        "set -euo pipefail\n"
-        "exec " + bin + " merge " + dir + "/shard-0 " + dir + "/shard-1 " + dir + "/shard-2 --out " +
-        dir + "\n");
+        "# Joins the 3 shards into " +
+            dir +
+            " (scripts/slurm/submit.sh); runs once every task of\n"
+            "# the array has succeeded.\n"
+            "set -euo pipefail\n"
+            "exec " +
+            bin + " merge " + dir + "/shard-0 " + dir + "/shard-1 " + dir + "/shard-2 --out " +
+            dir + "\n");
   std::filesystem::remove_all(dir);
 }
 
@@ -92,8 +105,9 @@ TEST_CASE("moesim sweep --dry-run: the file checked and its points counted, noth
   const auto r =
       moesim::test::run_moesim("sweep " + sweep + " --dry-run --shard 0/3 --out " + dir + "/out");
   CHECK(r.status == 0);
-  CHECK(r.output == "moesim sweep: slurm-test: ok, 12 points, shard 0/3: 4 of them (3 to run, 1 "
-                    "filtered, 0 invalid before running); nothing run\n");
+  CHECK(r.output ==
+        "moesim sweep: slurm-test: ok, 12 points, shard 0/3: 4 of them (3 to run, 1 "
+        "filtered, 0 invalid before running); nothing run\n");
   CHECK_FALSE(std::filesystem::exists(dir + "/out"));
   std::filesystem::remove_all(dir);
 }

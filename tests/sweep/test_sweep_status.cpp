@@ -56,7 +56,7 @@ TEST_CASE("sweep status: per-shard counts, a shard not started, totals over the 
   const ShardProgress& s1 = p.rows[1];
   CHECK(s1.points == 3);
   CHECK(s1.ok == 1);
-  CHECK(s1.failed == 1);  // the repeated failed line is one point
+  CHECK(s1.failed == 1);   // the repeated failed line is one point
   CHECK(s1.pending == 1);  // point 7
   CHECK(s1.state == "incomplete");
   const ShardProgress& s2 = p.rows[2];
@@ -91,7 +91,8 @@ TEST_CASE("sweep status: a merged folder beside its shards counts each point onc
   std::vector<JournalEntry> all;
   for (std::size_t i = 0; i < 5; ++i) all.push_back(entry(i, "ok"));
   const SweepProgress p = sweep_progress({
-      folder("d/shard-0", manifest(0, 2, 5), {entry(0, "ok"), entry(2, "ok"), entry(4, "ok")}, true),
+      folder("d/shard-0", manifest(0, 2, 5), {entry(0, "ok"), entry(2, "ok"), entry(4, "ok")},
+             true),
       folder("d/shard-1", manifest(1, 2, 5), {entry(1, "ok"), entry(3, "failed")}, true),
       folder("d", manifest(0, 1, 5), all, true),
   });
@@ -106,7 +107,8 @@ TEST_CASE("sweep status: a merged folder beside its shards counts each point onc
   CHECK(p.pending == 0);
 }
 
-TEST_CASE("sweep status: different sweeps, conflicting results and points out of range are errors") {
+TEST_CASE(
+    "sweep status: different sweeps, conflicting results and points out of range are errors") {
   const auto error = [](const std::vector<SweepFolderState>& f) {
     try {
       (void)sweep_progress(f);
@@ -116,8 +118,9 @@ TEST_CASE("sweep status: different sweeps, conflicting results and points out of
     return std::string("(no error)");
   };
   CHECK(error({}) == "no sweep folder to report on");
-  CHECK(error({folder("a", manifest(0, 2), {}, false), folder("b", manifest(1, 2, 11), {}, false)}) ==
-        "b holds a different sweep than a (their sweep.json differ)");
+  CHECK(
+      error({folder("a", manifest(0, 2), {}, false), folder("b", manifest(1, 2, 11), {}, false)}) ==
+      "b holds a different sweep than a (their sweep.json differ)");
   CHECK(error({folder("a", manifest(0, 1), {entry(1, "ok", "1")}, false),
                folder("b", manifest(1, 2), {entry(1, "ok", "2")}, false)}) ==
         "point 1 has different results in a and b");
@@ -147,8 +150,8 @@ TEST_CASE("moesim sweep --status: reads the shard folders under DIR") {
     const std::string sub = dir + "/shard-" + std::to_string(s);
     fs::create_directories(sub);
     test::write_text(sub + "/sweep.json", manifest_json(manifest(s, 3, 6)));
-    test::write_text(sub + "/journal.jsonl", journal_line(entry(s, "ok")) +
-                                                 journal_line(entry(s + 3, "invalid")));
+    test::write_text(sub + "/journal.jsonl",
+                     journal_line(entry(s, "ok")) + journal_line(entry(s + 3, "invalid")));
   }
   test::write_text(dir + "/shard-0/results.csv", "index\n");
   fs::create_directories(dir + "/unrelated");
@@ -156,13 +159,20 @@ TEST_CASE("moesim sweep --status: reads the shard folders under DIR") {
   CHECK(r.status == 0);
   CHECK(r.output ==
         "sweep s: 6 points\n"
-        "  folder" + std::string(dir.size() + 4, ' ') +
+        "  folder" +
+            std::string(dir.size() + 4, ' ') +
             "shard  points  ok  invalid  failed  filtered  pending  state\n"
-        "  " + dir + "/shard-0  0/3         2   1        1       0         0        0  done\n"
-        "  " + dir + "/shard-1  1/3         2   1        1       0         0        0  incomplete\n"
-        "  -" + std::string(dir.size() + 7, ' ') +
+            "  " +
+            dir +
+            "/shard-0  0/3         2   1        1       0         0        0  done\n"
+            "  " +
+            dir +
+            "/shard-1  1/3         2   1        1       0         0        0  incomplete\n"
+            "  -" +
+            std::string(dir.size() + 7, ' ') +
             "  2/3         2   0        0       0         0        2  not started\n"
-        "  total" + std::string(dir.size() + 3, ' ') +
+            "  total" +
+            std::string(dir.size() + 3, ' ') +
             "              6   2        2       0         0        2  incomplete\n");
 
   const auto none = test::run_moesim("sweep --status " + dir + "/unrelated");
