@@ -32,9 +32,9 @@
 # Progress while it runs: `moesim sweep --status OUT`.
 set -euo pipefail
 
-usage() {
+usage() {  # the comment above, to stderr, and exit status $1
   sed -n '2,/^set -euo/p' "$0" | sed -e '/^set -euo/d' -e 's/^# \{0,1\}//' >&2
-  exit 2
+  exit "$1"
 }
 die() { echo "submit.sh: $*" >&2; exit 2; }
 
@@ -55,13 +55,13 @@ while [ $# -gt 0 ]; do
     --out) out=${2:?--out needs a value}; shift 2 ;;
     --moesim) moesim=${2:?--moesim needs a value}; shift 2 ;;
     --dry-run) dry_run=1; shift ;;
-    -h|--help) usage ;;
+    -h|--help) usage 0 ;;
     --) shift; sweep_args=("$@"); break ;;
     -*) die "unknown option '$1' (--help lists them)" ;;
     *) [ -z "$file" ] || die "one sweep file expected, got '$file' and '$1'"; file=$1; shift ;;
   esac
 done
-[ -n "$file" ] || usage
+[ -n "$file" ] || usage 2
 [ -f "$file" ] || die "$file: no such file"
 whole() { [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] || die "$1 expects a whole number >= 1, got '$2'"; }
 whole --shards "$shards"
