@@ -41,7 +41,7 @@ export SLURM_CONF=$work/cluster/etc/slurm.conf
 echo "run_slurm_test: local sweep done at ${SECONDS}s"
 
 "$repo/scripts/slurm/submit.sh" --shards "$shards" --jobs 1 --time 00:05:00 --merge-time 00:02:00 \
-  --partition debug --moesim "$moesim" --out "$work/slurm" "$sweep"
+  --partition debug --account moesim-test --moesim "$moesim" --out "$work/slurm" "$sweep"
 # shellcheck source=/dev/null
 . "$work/slurm/slurm/jobs"  # array=ID merge=ID
 
@@ -64,8 +64,12 @@ while :; do
 done
 echo "run_slurm_test: merge job done at ${SECONDS}s"
 
+# Every task ran, under the partition, account and time limit given to submit.sh.
 for ((i = 0; i < shards; i++)); do
-  [ "$(state "${array}_$i")" = COMPLETED ] || { echo "run_slurm_test: task $i not COMPLETED" >&2; exit 1; }
+  info=$(scontrol show job "${array}_$i")
+  for want in JobState=COMPLETED Partition=debug Account=moesim-test TimeLimit=00:05:00; do
+    [[ $info == *"$want"* ]] || { echo "run_slurm_test: task $i: no $want in: $info" >&2; exit 1; }
+  done
 done
 if ! cmp "$work/local/results.csv" "$work/slurm/results.csv"; then
   diff "$work/local/results.csv" "$work/slurm/results.csv" | head -n 20 >&2 || true
