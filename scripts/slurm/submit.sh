@@ -63,7 +63,9 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$file" ] || usage 2
 [ -f "$file" ] || die "$file: no such file"
-whole() { [[ $2 =~ ^[0-9]+$ ]] && [ "$2" -ge 1 ] || die "$1 expects a whole number >= 1, got '$2'"; }
+whole() {
+  if ! [[ $2 =~ ^[0-9]+$ ]] || [ "$2" -lt 1 ]; then die "$1 expects a whole number >= 1, got '$2'"; fi
+}
 whole --shards "$shards"
 whole --jobs "$jobs"
 [ -z "$max_running" ] || whole --max-running "$max_running"
@@ -128,8 +130,8 @@ merge_cmd=(sbatch --parsable "${common[@]}" --job-name="moesim-$name-merge" --nt
            --cpus-per-task=1 --time="$merge_time" --output="$out/slurm/merge.log"
            --kill-on-invalid-dep=yes --dependency=afterok:ARRAY_JOB_ID "$out/slurm/merge.sbatch")
 if [ "$dry_run" -eq 1 ]; then
-  echo "$(q "${shard_cmd[@]}")"
-  echo "$(q "${merge_cmd[@]}")"
+  q "${shard_cmd[@]}"
+  q "${merge_cmd[@]}"
   exit 0
 fi
 command -v sbatch >/dev/null || die "sbatch not found: run this on a Slurm login node"

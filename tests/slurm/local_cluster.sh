@@ -22,7 +22,7 @@ usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
 action=$1
 dir=$2
 
-pid_of() { [ -f "$1" ] && cat "$1" 2>/dev/null || true; }
+pid_of() { if [ -f "$1" ]; then cat "$1" 2>/dev/null || true; fi; }
 
 stop_daemon() {  # PIDFILE NAME
   local pid
@@ -31,7 +31,7 @@ stop_daemon() {  # PIDFILE NAME
   if kill -0 "$pid" 2>/dev/null; then
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+    if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
     echo "local_cluster: stopped $2 ($pid)" >&2
   fi
   rm -f "$1"

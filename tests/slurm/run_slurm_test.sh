@@ -42,8 +42,8 @@ echo "run_slurm_test: local sweep done at ${SECONDS}s"
 
 "$repo/scripts/slurm/submit.sh" --shards "$shards" --jobs 1 --time 00:05:00 --merge-time 00:02:00 \
   --partition debug --account moesim-test --moesim "$moesim" --out "$work/slurm" "$sweep"
-# shellcheck source=/dev/null
-. "$work/slurm/slurm/jobs"  # array=ID merge=ID
+array=$(sed -n 's/^array=//p' "$work/slurm/slurm/jobs")
+merge=$(sed -n 's/^merge=//p' "$work/slurm/slurm/jobs")
 
 state() { scontrol show job "$1" 2>/dev/null | sed -n 's/.*JobState=\([A-Z_]*\).*/\1/p' | head -n 1; }
 while :; do
