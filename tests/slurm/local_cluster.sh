@@ -14,7 +14,9 @@
 # slurm.conf differs in SlurmctldHost, the NodeName / PartitionName lines (one per node group),
 # and the accounting and cgroup plug-ins (ProctrackType=proctrack/cgroup, TaskPlugin=task/cgroup
 # where cgroups are available); moesim needs nothing of Slurm beyond job arrays and dependencies.
-# Ports: SLURM_TEST_PORT (default 16817) for slurmctld and the next one for slurmd.
+# Ports: SLURM_TEST_PORT for slurmctld and the next one for slurmd; by default the first pair
+# from 16817 up (in steps of 10) that nothing on this machine listens on, so that two clusters
+# (two checkouts testing at once) do not meet.
 set -euo pipefail
 
 usage() { echo "usage: $0 start|stop DIR" >&2; exit 2; }
@@ -68,7 +70,13 @@ start() {
   host=$(hostname -s)
   cpus=$(nproc)
   mem=$(awk '/MemTotal/ {print int($2 / 1024 * 0.9)}' /proc/meminfo)
-  port=${SLURM_TEST_PORT:-16817}
+  listening() { (: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+  port=${SLURM_TEST_PORT:-}
+  if [ -z "$port" ]; then
+    for port in $(seq 16817 10 17807); do
+      listening "$port" || listening $((port + 1)) || break
+    done
+  fi
   cat >"$dir/etc/slurm.conf" <<CONF
 # One node, this machine: controller and compute node together (tests/slurm/local_cluster.sh).
 ClusterName=moesim-local
