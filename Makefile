@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/quickstart.yaml
 
-.PHONY: all bootstrap configure build run test check-asan fuzz clean
+.PHONY: all bootstrap configure build run test test-slurm check-asan fuzz clean
 
 all: build
 
@@ -22,6 +22,12 @@ run: build
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+# A sweep through a one-node Slurm cluster started on this machine (README "Running on a
+# cluster"); installs Debian's Slurm and munge packages first. Needs root.
+test-slurm: build
+	@scripts/bootstrap.sh slurm
+	tests/slurm/run_slurm_test.sh $(BUILD_DIR)/moesim
 
 # Robustness (README): the whole ctest suite under ASan + UBSan in build-asan, and each libFuzzer
 # target (clang) for FUZZ_SECONDS from a copy of its seed corpus in build-fuzz.

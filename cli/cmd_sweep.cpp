@@ -254,6 +254,13 @@ class SweepRunner {
 
 int cmd_sweep(int argc, char** argv) {
   const Args a(argc, argv, 2, command_spec("sweep"));
+  if (a.has("status")) {
+    if (!a.positionals().empty() || a.has("jobs") || a.has("out") || a.has("shard") ||
+        a.has("set") || a.has("resume") || a.has("no-check") || a.has("dry-run")) {
+      throw UsageError("--status DIR takes no sweep file and no other option");
+    }
+    return sweep_status(*a.get("status"));
+  }
   if (a.positionals().size() != 1) {
     throw UsageError(a.usage());
   }
@@ -267,6 +274,20 @@ int cmd_sweep(int argc, char** argv) {
       a.has("shard") ? parse_shard(*a.get("shard")) : std::pair<std::size_t, std::size_t>{0, 1};
   install_stop_handlers();
   const SweepFile sweep = load_sweep_file(a.positionals()[0], a.all("set"));
+  if (a.has("dry-run")) {
+    // The sweep file and its values are checked (above); nothing is run or written.
+    std::size_t run = 0, filtered = 0, invalid = 0;
+    const auto indices = shard_indices(sweep_size(sweep.spec), shard, shards);
+    for (std::size_t i : indices) {
+      const PointFate f = sweep_point(sweep.spec, i).fate;
+      ++(f == PointFate::kRun ? run : f == PointFate::kFiltered ? filtered : invalid);
+    }
+    std::printf("moesim sweep: %s: ok, %zu points", sweep.name.c_str(), sweep_size(sweep.spec));
+    if (shards > 1) std::printf(", shard %zu/%zu: %zu of them", shard, shards, indices.size());
+    std::printf(" (%zu to run, %zu filtered, %zu invalid before running); nothing run\n", run,
+                filtered, invalid);
+    return 0;
+  }
   std::string out = a.get_or("out", "results/" + sweep.name + "-sweep");
   if (!a.has("out") && shards > 1) {
     out += "-shard-" + std::to_string(shard) + "-of-" + std::to_string(shards);

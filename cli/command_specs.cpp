@@ -155,7 +155,8 @@ std::vector<CommandSpec> make_specs() {
       {.name = "sweep",
        .summary = "run every point of a sweep file, N at a time, into results.csv",
        .synopsis = {"sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] "
-                    "[--set path=value]... [--quiet] [--no-check]"},
+                    "[--set path=value]... [--quiet] [--no-check] [--dry-run]",
+                    "sweep --status DIR"},
        .description = "The sweep file format: docs/sweep-files.md.\n",
        .options = {{.name = "jobs",
                     .value = "N",
@@ -170,7 +171,14 @@ std::vector<CommandSpec> make_specs() {
                     .help = "run only the points whose index is i modulo N"},
                    kSet,
                    {.name = "quiet", .help = "no progress line on a terminal"},
-                   {.name = "no-check", .help = "skip the invariant checks (on by default)"}}});
+                   {.name = "no-check", .help = "skip the invariant checks (on by default)"},
+                   {.name = "dry-run",
+                    .help = "check the sweep file and count its points (to run, filtered, "
+                            "invalid); run and write nothing"},
+                   {.name = "status",
+                    .value = "DIR",
+                    .help = "per-shard progress of the sweep in DIR and the folders under it "
+                            "(done, failed, pending) from their journals"}}});
   s.push_back({.name = "merge",
                .summary = "join sweep shards into one results.csv",
                .synopsis = {"merge DIR... [--out DIR]"},

@@ -2,6 +2,8 @@
 // thrown (ScenarioError, ConfigError, InputError, UsageError) and mapped to status 2 in main.
 #pragma once
 
+#include <string>
+
 namespace moesim {
 
 int cmd_validate(int argc, char** argv);
@@ -13,6 +15,8 @@ int cmd_trace(int argc, char** argv);
 int cmd_topology(int argc, char** argv);
 int cmd_sweep(int argc, char** argv);
 int cmd_merge(int argc, char** argv);
+// moesim sweep --status DIR (cmd_sweep_status.cpp).
+int sweep_status(const std::string& dir);
 int cmd_select(int argc, char** argv);
 int cmd_speculation(int argc, char** argv);
 int cmd_calibrate(int argc, char** argv);

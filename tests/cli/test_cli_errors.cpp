@@ -187,7 +187,8 @@ TEST_CASE("cli: topology usage, routes, collectives and sizes") {
 TEST_CASE("cli: sweep, merge and select usage") {
   const std::string dir = temp_dir("cli-err-sweep");
   fails_with("sweep", "moesim sweep: usage: moesim sweep FILE [--jobs N] [--out DIR] [--resume] "
-                      "[--shard i/N] [--set path=value]... [--quiet] [--no-check]\n");
+                      "[--shard i/N] [--set path=value]... [--quiet] [--no-check] [--dry-run]\n"
+                      "       moesim sweep --status DIR\n");
   fails_with("sweep " + dir + "/s.yaml --jobs 0", "moesim sweep: --jobs expects 1 to 256, got 0\n");
   fails_with("sweep " + dir + "/s.yaml --shard 3",
              "moesim sweep: --shard expects i/N, e.g. --shard 0/3, got '3'\n");
