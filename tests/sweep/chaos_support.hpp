@@ -26,6 +26,10 @@ inline pid_t start_moesim(const std::vector<std::string>& args, const std::strin
   all.insert(all.end(), args.begin(), args.end());
   const pid_t pid = fork();
   if (pid == 0) {
+    // Until execv the child runs the test binary's signal handlers (doctest reports a SIGINT as
+    // a failed test): a signal sent this early must end it plainly.
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
     setpgid(0, 0);  // a group of its own: a SIGINT sent to the test does not reach it
     if (fsize_limit > 0) {
       signal(SIGXFSZ, SIG_IGN);
