@@ -93,6 +93,12 @@ class SweepRunner {
 
   void run(const std::vector<std::size_t>& todo) {
     total_ = todo.size();
+    // What a killed sweep left of the points still to do (not journaled, maybe temporaries) goes
+    // first, so that an interrupted --resume leaves no temporary file behind either.
+    for (std::size_t i : todo) {
+      std::error_code ec;
+      fs::remove_all(out_ + "/points/" + std::to_string(i), ec);
+    }
     for (std::size_t i : todo) {
       const SweepPoint p = sweep_point(sweep_.spec, i);
       if (p.fate == PointFate::kRun)

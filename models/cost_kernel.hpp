@@ -3,12 +3,13 @@
 // "Kernel model"); S compute units, f clock, BW memory bandwidth, P peak of the op's dtype:
 //   t = n_k x c_class + smax_p(t_c, t_m),   smax_p(a, b) = (a^p + b^p)^(1/p)
 //   t_c = F / (eta_class x P x w),  w = tiles / (ceil(tiles / S) x S)   (wave quantization)
-//   t_m = B / min(eta_mem x BW, u x beta_class x f)                     (Little's law)
+//   t_m = B / min(eta_mem x BW, S x chip_class x f, u x beta_class x f)  (Little's law)
 // n_k kernels of the op (kernels_per_op), c_class the fixed time of one kernel of its class,
 // tiles = ceil(M / tile_m) x ceil(N / tile_n) for GEMMs (grouped: per active expert), u the
 // op's independent work units (attention: sequences x local KV heads; grouped GEMMs: active
 // experts x column tiles; other ops are assumed to spread over every unit), beta_class the
-// bytes per clock one latency-bound unit streams.
+// bytes per clock one latency-bound unit streams, chip_class the on-chip limit per unit with
+// every unit busy (grouped GEMMs and elementwise kernels; none for GEMMs and attention).
 #pragma once
 
 #include "models/cost_model.hpp"

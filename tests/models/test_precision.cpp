@@ -89,16 +89,19 @@ TEST_CASE("precision defaults: what follows weights and KV, and the GEMM compute
   CHECK_FALSE(parse_precision_scheme("w4a4"));
 }
 
-TEST_CASE("an int8 KV cache halves the attention core's KV bytes and nothing else") {
+TEST_CASE("an int8 KV cache halves the KV bytes of the attention core and the KV write, nothing else") {
   // KV per token per layer: 2 (K, V) x 2 heads x 128 x 2 B = 1024 B in bf16, 512 B in int8.
   // attn_core reads 8200 entries: its bytes fall by 8200 x 512 = 4,198,400 B. The query and
   // output traffic (2 x 8 tokens x 8 heads x 128 x 2 B = 32,768 B) stays: attention still
-  // computes in bf16.
+  // computes in bf16. attn_kv_write reads and writes the 8 new tokens' K/V once: 2 x 8 x 512 B
+  // less; its rotated queries and keys stay at the attention bytes.
   const ModelArch bf = small_moe();
   const ModelArch i8 = with({.kv_cache = DType::kInt8});
   const StepCost a = calculator(bf, hardware()).evaluate(kBatch);
   const StepCost b = calculator(i8, hardware()).evaluate(kBatch);
-  CHECK(changed_ops(a, b) == std::set<std::string>{op_names::kAttnCore});
+  CHECK(changed_ops(a, b) == std::set<std::string>{op_names::kAttnCore, op_names::kKvWrite});
+  CHECK(op_of(a, op_names::kKvWrite).op.bytes.value() - op_of(b, op_names::kKvWrite).op.bytes.value() ==
+        2.0 * 8 * 512);
   const Op& ca = op_of(a, op_names::kAttnCore).op;
   const Op& cb = op_of(b, op_names::kAttnCore).op;
   const double qo = 32768.0;

@@ -182,3 +182,39 @@ TEST_CASE("a layout that does not divide the model throws ConfigError") {
   CHECK_THROWS_WITH_AS((void)calculator(small_moe(), hardware(), ep3).time(BatchShape::decode(3, 1, 8)),
                        "ep=3 does not divide 16 routed experts", ConfigError);
 }
+
+TEST_CASE("routing and KV-write operators move the bytes of their formulas") {
+  // small_moe: H 1024, 8 heads, 2 KV heads of 128, 16 experts, top-2, bf16 everywhere, 4 layers.
+  // 8 decode tokens on one device:
+  //   moe_topk      8 x (16 x 2 + 2 x 8)              = 384 B
+  //   moe_permute   8 x 2 x (8 + 2 x 1024 x 2)        = 65,664 B
+  //   moe_unpermute 8 x (3 x 1024 x 2) + 8 x 2 x 4    = 49,216 B
+  //   attn_kv_write 2 x 8 x (2 x 2 x 128 x 2 + (8 + 2) x 128 x 2) = 57,344 B
+  // and with TP 2 the KV write covers 1 KV head and 4 + 1 rotated heads: 2 x 8 x (512 + 1280).
+  const auto bytes_of = [](const StepCost& s, const char* name) {
+    for (const auto& p : s.ops) {
+      if (std::strcmp(p.op.name, name) == 0) {
+        CHECK(p.op.repeat == 4.0);
+        CHECK(p.op.op_class == OpClass::kElementwise);
+        return p.op.bytes.value();
+      }
+    }
+    FAIL("no op " << name);
+    return 0.0;
+  };
+  const StepCost s = calculator(small_moe(), hardware()).evaluate(BatchShape::decode(8, 1, 1024));
+  CHECK(bytes_of(s, op_names::kTopK) == 384.0);
+  CHECK(bytes_of(s, op_names::kPermute) == 65664.0);
+  CHECK(bytes_of(s, op_names::kUnpermute) == 49216.0);
+  CHECK(bytes_of(s, op_names::kKvWrite) == 57344.0);
+  Parallel tp2;
+  tp2.tp = 2;
+  const StepCost s2 =
+      calculator(small_moe(), hardware(), tp2).evaluate(BatchShape::decode(8, 1, 1024));
+  CHECK(bytes_of(s2, op_names::kKvWrite) == 2.0 * 8 * (512 + 1280));
+  // A dense model has the KV write but none of the routing operators.
+  const StepCost d = calculator(small_dense(2816), hardware()).evaluate(BatchShape::decode(8, 1, 1024));
+  CHECK(has_op(d, op_names::kKvWrite));
+  CHECK_FALSE(has_op(d, op_names::kTopK));
+  CHECK_FALSE(has_op(d, op_names::kPermute));
+}
