@@ -10,6 +10,7 @@
 #include "analysis/sweep_expr.hpp"
 #include "analysis/sweep_results.hpp"
 #include "models/errors.hpp"
+#include "models/utf8_bom.hpp"
 
 namespace moesim {
 namespace {
@@ -128,7 +129,8 @@ std::optional<std::size_t> CsvTable::column(const std::string& name) const {
   return std::nullopt;
 }
 
-CsvTable parse_csv(const std::string& text) {
+CsvTable parse_csv(const std::string& whole) {
+  const std::string_view text = without_utf8_bom(whole);
   std::vector<std::vector<std::string>> records;
   std::vector<std::string> rec;
   std::string field;

@@ -1,6 +1,7 @@
 // moesim merge DIR... [--out DIR]: joins the folders of sweep shards (or of any runs of one sweep)
 // into one sweep folder whose results.csv is byte-identical to an unsharded run's. The merged
 // folder is a complete sweep folder: `moesim sweep FILE --resume --out` it runs what is missing.
+// The output folder is locked (OutputLock) while merge writes it.
 #include <filesystem>
 #include <iostream>
 #include <map>
@@ -10,6 +11,7 @@
 #include "cli/args.hpp"
 #include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_lock.hpp"
 #include "cli/sweep_files.hpp"
 #include "models/errors.hpp"
 
@@ -60,9 +62,9 @@ int cmd_merge(int argc, char** argv) {
   const std::string out = a.get_or("out", "results/" + manifest.name + "-sweep");
   manifest.shard = 0;
   manifest.shards = 1;
+  // One writer per folder, as sweep: a sweep still running there (or another merge) is refused.
+  const OutputLock lock(out, "merge");
   std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) throw InputError("cannot create output folder " + out + ": " + ec.message());
   std::string journal;
   for (const auto& [index, entry] : points) journal += journal_line(entry.first);
   write_file_atomic(out + "/base.yaml", base_text);

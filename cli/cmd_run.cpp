@@ -106,8 +106,22 @@ int cmd_run(int argc, char** argv) {
   const bool check = !a.has("no-check");
   install_stop_handlers();
   const Scenario s = load(a);
+  // What the run reads is opened before anything is written: a missing or empty trace, or an
+  // output.dir that cannot be a folder, leaves no output folder behind.
+  check_run_inputs(s, !a.has("out"));
   const std::string out = a.get_or("out", s.output.dir.empty() ? "results/" + s.name : s.output.dir);
-  const OutputLock lock(out, "run");
+  const OutputLock lock = [&] {
+    try {
+      return OutputLock(out, "run");
+    } catch (const InputError& e) {
+      // A folder the scenario named (output.dir) that cannot be made is reported at its line.
+      if (a.has("out") || s.output.dir.empty() ||
+          std::string(e.what()).rfind("cannot create output folder", 0) != 0) {
+        throw;
+      }
+      scenario_key_error(s, "output.dir", e.what());
+    }
+  }();
   remove_run_files(out, true);  // temporaries of a run killed before it could remove them
   throw_if_interrupted();
 

@@ -11,6 +11,7 @@
 #include "cli/args.hpp"
 #include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
+#include "cli/output_lock.hpp"
 #include "cli/sweep_files.hpp"
 #include "models/errors.hpp"
 #include "scenarios/diagnostics.hpp"
@@ -84,9 +85,8 @@ int cmd_select(int argc, char** argv) {
   const Selection s = select_points(table, req, column_hint);
   const std::string parent = std::filesystem::path(csv_path).parent_path().string();
   const std::string out = a.get_or("out", parent.empty() ? "." : parent);
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  if (ec) throw InputError("cannot create output folder " + out + ": " + ec.message());
+  // One writer per folder, as sweep: the sweep folder a results.csv lies in may be running.
+  const OutputLock lock(out, "select");
   const std::string md = selection_markdown(table, req, s);
   write_file_atomic(out + "/selection.md", md);
   write_file_atomic(out + "/selection.csv", selection_csv(table, req, s));

@@ -5,10 +5,12 @@
 #include <cctype>
 #include <cmath>
 #include <cstring>
+#include <filesystem>
 #include <limits>
 #include <vector>
 
 #include "models/errors.hpp"
+#include "models/param_error.hpp"
 
 namespace moesim {
 namespace {
@@ -371,8 +373,12 @@ void register_profiled_cost_model(CostModelRegistry& r) {
            const std::string& fb = p.text("fallback");
            if (fb == "profiled")
              throw ConfigError("cost model 'profiled': fallback cannot be 'profiled'");
+           const std::string& dir = p.text("profile");
+           if (!std::filesystem::is_directory(dir)) {
+             throw ParamInputError("profile", dir + ": no such profile folder");
+           }
            std::shared_ptr<const CostModel> fallback = cost_models().create(fb, {});
-           return std::make_unique<ProfiledCostModel>(read_profile(p.text("profile")),
+           return std::make_unique<ProfiledCostModel>(read_profile(dir),
                                                       std::move(fallback), p.text("routing"));
          }});
 }

@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "models/errors.hpp"
+#include "models/utf8_bom.hpp"
 
 namespace moesim {
 namespace {
@@ -28,6 +29,7 @@ class Csv {
     int no = 0;
     while (std::getline(in, line)) {
       ++no;
+      if (no == 1) strip_utf8_bom(line);
       if (!line.empty() && line.back() == '\r') line.pop_back();
       if (line.empty() || line[0] == '#') continue;
       if (header_.empty()) {

@@ -9,6 +9,7 @@
 
 #include "models/errors.hpp"
 #include "models/profile_table.hpp"
+#include "models/utf8_bom.hpp"
 
 namespace moesim {
 namespace {
@@ -136,6 +137,7 @@ Table read_table(const std::string& path) {
   int no = 0;
   for (std::string line; std::getline(in, line);) {
     ++no;
+    if (no == 1) strip_utf8_bom(line);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.empty()) continue;
     auto fields = split(line);

@@ -8,6 +8,7 @@
 #include "models/cost_kernel.hpp"
 #include "models/cost_model.hpp"
 #include "models/dispatch_model.hpp"
+#include "models/param_error.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
 #include "scenarios/catalog.hpp"
@@ -19,6 +20,7 @@
 #include "sim/scheduler.hpp"
 #include "topology/topology_builder.hpp"
 #include "workloads/request_source.hpp"
+#include "workloads/trace_source.hpp"
 
 namespace moesim {
 namespace {
@@ -177,6 +179,28 @@ void read_deployment(MapReader& root, Scenario& s) {
   }
 }
 
+// Keeps where plug-in `key` and each of its parameters were written (Scenario::places).
+void note_plugin_places(MapReader& r, const std::string& key, Scenario& s) {
+  const YAML::Node n = r.raw(key);
+  if (!n.IsDefined()) return;
+  const std::string base = r.child_path(key);
+  s.places[base] = r.location(n, base);
+  if (!n.IsMap()) return;
+  for (const auto& kv : n) {
+    if (!kv.first.IsScalar()) continue;
+    const std::string param = base + "." + kv.first.Scalar();
+    s.places[param] = r.location(kv.second, param);
+  }
+}
+
+// A plug-in's ParamError at the line of the parameter it names (else of the plug-in's key).
+void param_error(MapReader& r, const std::string& key, const ParamError& e) {
+  const YAML::Node n = r.raw(key);
+  const YAML::Node& cn = n;  // a const lookup adds no key
+  r.error_at(cn.IsMap() && cn[e.param()] ? cn[e.param()] : n, r.child_path(key) + "." + e.param(),
+             e.message());
+}
+
 void read_serving(MapReader& root, Scenario& s) {
   auto& v = s.serving;
   v.scheduler.name = "vllm";
@@ -199,6 +223,7 @@ void read_serving(MapReader& root, Scenario& s) {
   r->choice("dp_scheduling", v.dp_scheduling, {"per_rank", "pooled"}, Req::kOptional);
   r->plugin("dp_router", routers(), v.dp_router, Req::kOptional);
   r->plugin("cost_model", cost_models(), v.cost_model, Req::kOptional);
+  note_plugin_places(*r, "cost_model", s);
   if (v.cost_model.name == "kernel") {
     // Nothing falls back silently: the kernel model needs the preset's kernel figures.
     const auto file = catalog_path(CatalogKind::kHardware, s.hardware.name);
@@ -254,8 +279,30 @@ void read_workload(MapReader& root, Scenario& s) {
   (void)complete_params(length_distributions().at("fixed").params, w.lengths.params);
   auto r = root.map("workload", Req::kRequired);
   if (!r) return;
-  r->plugin("source", request_sources(), w.source, Req::kRequired);
-  r->plugin("lengths", length_distributions(), w.lengths, Req::kOptional);
+  const bool source_ok = r->plugin("source", request_sources(), w.source, Req::kRequired);
+  const bool lengths_ok = r->plugin("lengths", length_distributions(), w.lengths, Req::kOptional);
+  note_plugin_places(*r, "source", s);
+  note_plugin_places(*r, "lengths", s);
+  // What can be checked without opening a file is checked here, at its line: a length
+  // distribution that reads no file is built, a trace reader's window is read.
+  try {
+    if (lengths_ok && !w.lengths.params.has("path")) {
+      (void)length_distributions().create(w.lengths.name, w.lengths.params);
+    }
+  } catch (const ParamError& e) {
+    param_error(*r, "lengths", e);
+  } catch (const ConfigError& e) {
+    r->error("lengths", e.what());
+  }
+  try {
+    if (source_ok && w.source.params.has("path")) {
+      (void)trace_options(w.source.name, w.source.params, SourceContext{});
+    }
+  } catch (const ParamError& e) {
+    param_error(*r, "source", e);
+  } catch (const ConfigError& e) {
+    r->error("source", e.what());
+  }
   r->finish();
 }
 
@@ -272,7 +319,9 @@ void read_slo(MapReader& root, Scenario& s) {
 void read_output(MapReader& root, Scenario& s) {
   auto r = root.map("output", Req::kOptional);
   if (!r) return;
-  r->text("dir", s.output.dir, Req::kOptional);
+  if (r->text("dir", s.output.dir, Req::kOptional)) {
+    s.places["output.dir"] = r->location(r->raw("dir"), "output.dir");
+  }
   r->boolean("requests_csv", s.output.requests_csv, Req::kOptional);
   r->boolean("steps_csv", s.output.steps_csv, Req::kOptional);
   r->finish();

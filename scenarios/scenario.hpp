@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -130,6 +131,11 @@ struct Scenario {
   SloConfig slo;
   OutputConfig output;
   std::string source_file;  // where it was read from
+  // Where the keys whose problems can only be found later were written ("workload.source.path"
+  // -> "FILE:LINE:COL" or the --set that wrote it): the workload's and the cost model's plug-ins
+  // and their parameters, output.dir. Problems found when the run opens what they name are
+  // reported there (scenarios/simulation_factory.hpp, scenario_key_error).
+  std::map<std::string, std::string> places;
 };
 
 }  // namespace moesim

@@ -1,8 +1,11 @@
 #include "scenarios/simulation_factory.hpp"
 
 #include <filesystem>
+#include <tuple>
+#include <utility>
 
 #include "models/memory.hpp"
+#include "models/param_error.hpp"
 #include "scenarios/cross_checks.hpp"
 #include "topology/graph_collectives.hpp"
 #include "topology/topology_builder.hpp"
@@ -11,12 +14,48 @@
 namespace moesim {
 namespace {
 
+// `make()`, with a ParamError (a file a parameter names is missing, ...) reported at the place
+// where the scenario wrote that parameter of plug-in `key` ("workload.source").
+template <class F>
+auto at_plugin(const Scenario& s, const std::string& key, F&& make) -> decltype(make()) {
+  try {
+    return make();
+  } catch (const ParamError& e) {
+    scenario_key_error(s, key + "." + e.param(), e.message());
+  }
+}
+
+std::unique_ptr<CostModel> make_cost_model(const Scenario& s) {
+  return at_plugin(s, "serving.cost_model", [&] {
+    return cost_models().create(s.serving.cost_model.name, s.serving.cost_model.params);
+  });
+}
+
+// The workload's length distribution (a relative file path resolved against the scenario's
+// folder) and request source; the source points to the distribution.
+std::pair<std::unique_ptr<LengthDistribution>, std::unique_ptr<RequestSource>> make_workload(
+    const Scenario& s) {
+  const PluginConfig& src = s.workload.source;
+  PluginConfig len = s.workload.lengths;
+  if (len.params.has("path")) {
+    std::filesystem::path p(len.params.text("path"));
+    if (p.is_relative()) len.params.set("path", (std::filesystem::path(s.workload.base_dir) / p).string());
+  }
+  auto lengths = at_plugin(s, "workload.lengths", [&] {
+    return length_distributions().create(len.name, len.params);
+  });
+  SourceContext ctx{s.seed, lengths.get(), s.workload.base_dir};
+  auto source = at_plugin(s, "workload.source", [&] {
+    return request_sources().create(src.name, src.params, ctx);
+  });
+  return {std::move(lengths), std::move(source)};
+}
+
 std::shared_ptr<const StepCostCalculator> make_calculator(
     const Scenario& s, const ModelArch& m, Parallel par,
     std::shared_ptr<const CollectiveModel> collectives, const PluginConfig* dispatch = nullptr) {
   par.devices_per_node = s.cluster.devices_per_node;
-  std::shared_ptr<const CostModel> cost =
-      cost_models().create(s.serving.cost_model.name, s.serving.cost_model.params);
+  std::shared_ptr<const CostModel> cost = make_cost_model(s);
   std::shared_ptr<const RoutingModel> routing =
       routing_models().create(s.serving.routing.name, s.serving.routing.params);
   std::shared_ptr<const DispatchModel> mode =
@@ -182,17 +221,44 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
     }
   }
   // Workload: trace sources resolve relative paths from the context's base_dir; length files
-  // are resolved here.
-  const PluginConfig& src = s.workload.source;
-  PluginConfig len = s.workload.lengths;
-  if (len.params.has("path")) {
-    std::filesystem::path p(len.params.text("path"));
-    if (p.is_relative()) len.params.set("path", (std::filesystem::path(s.workload.base_dir) / p).string());
-  }
-  setup.lengths = length_distributions().create(len.name, len.params);
-  SourceContext ctx{s.seed, setup.lengths.get(), s.workload.base_dir};
-  setup.source = request_sources().create(src.name, src.params, ctx);
+  // are resolved in make_workload.
+  std::tie(setup.lengths, setup.source) = make_workload(s);
   return setup;
+}
+
+void scenario_key_error(const Scenario& s, const std::string& key_path,
+                        const std::string& message) {
+  std::string where = s.source_file;
+  for (std::string p = key_path;;) {
+    const auto it = s.places.find(p);
+    if (it != s.places.end()) {
+      where = it->second;
+      break;
+    }
+    const auto dot = p.rfind('.');
+    if (dot == std::string::npos) break;
+    p = p.substr(0, dot);
+  }
+  Diagnostics d;
+  d.add({where, key_path, message});
+  throw ScenarioError(d);
+}
+
+void check_run_inputs(const Scenario& s, bool output_dir) {
+  if (output_dir && !s.output.dir.empty()) {
+    // The nearest existing folder on the way must be a folder (a file there: ENOTDIR).
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    fs::path p = s.output.dir;
+    while (!p.empty() && !fs::exists(p, ec)) p = p.parent_path();
+    if (!p.empty() && !fs::is_directory(p, ec)) {
+      scenario_key_error(s, "output.dir",
+                         "cannot create output folder " + s.output.dir + ": Not a directory");
+    }
+  }
+  (void)make_cost_model(s);
+  const auto workload = make_workload(s);
+  (void)workload.second->next();  // an empty trace, or a bad first row, is found here
 }
 
 }  // namespace moesim

@@ -30,6 +30,17 @@ struct PlacedInstance {
 // scenario (same seed, same arrivals).
 [[nodiscard]] SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation);
 
+// Throws ScenarioError at the place where the scenario wrote `key_path` (or its nearest
+// written parent: Scenario::places), as the loader reports: for problems found after loading.
+[[noreturn]] void scenario_key_error(const Scenario& s, const std::string& key_path,
+                                     const std::string& message);
+
+// What `validate` adds to the loader's checks, and `run` makes before it writes anything: opens
+// what a run reads (the trace and its first request, a lengths file, a profile folder) and, with
+// `output_dir`, checks that output.dir can be a folder; a missing file is reported at the line of
+// the key that names it.
+void check_run_inputs(const Scenario& s, bool output_dir = true);
+
 // KV-cache blocks of one instance of layout `p` after weights (and the draft model) are placed.
 [[nodiscard]] std::int64_t kv_capacity_blocks(const Scenario& s, const Parallel& p);
 // Schedulers of one instance of layout `p`: p.dp with serving.dp_scheduling per_rank, else 1.

@@ -100,6 +100,10 @@ class MapReader {
   // Reports keys that no getter asked for.
   void finish();
 
+  // "FILE:LINE:COL" of `node` (this map's own position when undefined), or the --set that wrote
+  // `key_path` or one of its parents.
+  [[nodiscard]] std::string location(const YAML::Node& node, const std::string& key_path) const;
+
   // Reports a problem at `key` (or at the map itself when key is empty).
   void error(const std::string& key, const std::string& message);
   void error_at(const YAML::Node& node, const std::string& key_path, const std::string& message);
@@ -111,7 +115,6 @@ class MapReader {
                    PluginConfig& out, Req req);
   // Returns the scalar text of `key`, or nullopt (reporting missing/not-a-scalar as needed).
   std::optional<std::string> scalar(const std::string& key, Req req);
-  [[nodiscard]] std::string location(const YAML::Node& node, const std::string& key_path) const;
 
   YAML::Node node_;
   std::string path_;

@@ -17,6 +17,7 @@ class FileLengths final : public LengthDistribution {
  public:
   FileLengths(const std::string& path, const std::string& prompt_col,
               const std::string& output_col) {
+    check_input_file(path, "path");
     LineReader in(path);
     std::string line;
     if (!in.next(line)) throw InputError(path + ": empty file; expected a header row");

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "models/errors.hpp"
+#include "models/param_error.hpp"
 #include "workloads/plugin_params.hpp"
 #include "workloads/request_source.hpp"
 
@@ -32,8 +33,9 @@ class UniformLengths final : public LengthDistribution {
 Range range(const ParamSet& p, const std::string& what) {
   const Range r{p.integer(what + "_min"), p.integer(what + "_max")};
   if (r.lo > r.hi) {
-    throw ConfigError("uniform lengths: " + what + "_min (" + std::to_string(r.lo) +
-                      ") is greater than " + what + "_max (" + std::to_string(r.hi) + ")");
+    throw ParamConfigError(what + "_min", "uniform lengths: " + what + "_min (" +
+                                              std::to_string(r.lo) + ") is greater than " + what +
+                                              "_max (" + std::to_string(r.hi) + ")");
   }
   return r;
 }

@@ -65,7 +65,8 @@ class AzureSource final : public TraceSource {
   explicit AzureSource(TraceOptions o) : TraceSource(std::move(o)), in_(options().path) {
     std::string header;
     if (!in_.next(header)) {
-      throw InputError(in_.path() + ": empty file; expected the header " + kHeader);
+      throw InputError(in_.path() + ": no requests in the file (it is empty; expected the header " +
+                       kHeader + ")");
     }
     const auto cols = split_csv(header);
     time_col_ = column(cols, "TIMESTAMP");

@@ -49,9 +49,12 @@ class ProtobufSource final : public TraceSource {
  public:
   explicit ProtobufSource(TraceOptions o)
       : TraceSource(std::move(o)), file_(options().path, std::ios::binary) {
-    if (!file_) throw InputError(options().path + ": cannot open file");
+    if (!file_) throw InputError(options().path + ": cannot open file");  // unreadable
     std::string magic(kTraceMagic.size(), '\0');
     file_.read(magic.data(), std::streamsize(magic.size()));
+    if (file_.gcount() == 0) {
+      throw InputError(options().path + ": no requests in the file (it is empty)");
+    }
     if (file_.gcount() != std::streamsize(magic.size()) || magic != kTraceMagic) {
       throw InputError(options().path +
                        ": not a moesim trace (no 'MOESIMTR' header; a trace written before format "

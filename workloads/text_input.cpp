@@ -5,6 +5,8 @@
 #include <filesystem>
 
 #include "models/errors.hpp"
+#include "models/param_error.hpp"
+#include "models/utf8_bom.hpp"
 
 namespace moesim {
 
@@ -15,10 +17,20 @@ LineReader::LineReader(std::string path) : path_(std::move(path)), in_(path_) {
 bool LineReader::next(std::string& line) {
   while (std::getline(in_, line)) {
     ++line_;
+    if (line_ == 1) strip_utf8_bom(line);
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (line.find_first_not_of(" \t") != std::string::npos) return true;
   }
   return false;
+}
+
+void check_input_file(const std::string& path, const std::string& param) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(st)) throw ParamInputError(param, path + ": cannot open file");
+  if (std::filesystem::is_directory(st)) {
+    throw ParamInputError(param, path + ": is a folder, not a file");
+  }
 }
 
 std::vector<std::string_view> split_csv(std::string_view line) {

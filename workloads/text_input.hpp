@@ -16,7 +16,8 @@ class LineReader {
  public:
   // Opens `path`; throws InputError("PATH: cannot open file") when it cannot.
   explicit LineReader(std::string path);
-  // The next non-blank line without its end-of-line ("\n" or "\r\n"); false at end of file.
+  // The next non-blank line without its end-of-line ("\n" or "\r\n") and, on the first line,
+  // without a UTF-8 byte order mark; false at end of file.
   bool next(std::string& line);
   // Number of the line last returned by next() (0 before the first).
   [[nodiscard]] std::int64_t line_number() const { return line_; }
@@ -29,6 +30,11 @@ class LineReader {
   std::ifstream in_;
   std::int64_t line_ = 0;
 };
+
+// Throws ParamInputError(param, "PATH: cannot open file") when `path` does not exist and
+// ("PATH: is a folder, not a file") when it is a folder, which an ifstream opens and reads as
+// empty. `param` names the plug-in parameter that gave the path, for the scenario's location.
+void check_input_file(const std::string& path, const std::string& param);
 
 // Splits one CSV line at commas and trims spaces around each field. Quoted fields are not
 // supported: the files read here hold numbers and timestamps only.

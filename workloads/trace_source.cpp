@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "models/errors.hpp"
+#include "models/param_error.hpp"
 #include "workloads/plugin_params.hpp"
 #include "workloads/text_input.hpp"
 
@@ -34,11 +35,32 @@ TraceOptions trace_options(const std::string& reader, const ParamSet& params,
   o.limit = params.integer("limit");
   o.skip_bad_rows = params.flag("skip_bad_rows");
   if (o.end_s > 0.0 && o.end_s <= o.start_s) {
-    throw ConfigError(reader + ": end (" + format_quantity(o.end_s, Dimension::kTime) +
-                      ") must be after start (" + format_quantity(o.start_s, Dimension::kTime) +
-                      ")");
+    throw ParamConfigError("start", reader + ": end (" +
+                                        format_quantity(o.end_s, Dimension::kTime) +
+                                        ") must be after start (" +
+                                        format_quantity(o.start_s, Dimension::kTime) + ")");
   }
   return o;
+}
+
+TraceSource::TraceSource(TraceOptions options) : options_(std::move(options)) {
+  check_input_file(options_.path, "path");
+}
+
+std::string TraceSource::no_requests() const {
+  const std::string at = options_.path + ": no requests";
+  if (skipped_ > 0 && !have_first_) {
+    return at + ": all " + std::to_string(skipped_) + " rows are bad (skipped by skip_bad_rows)";
+  }
+  if (!have_first_) return at + " in the file";
+  const std::string window =
+      " in the window from start (" + format_quantity(options_.start_s, Dimension::kTime) + ")";
+  if (options_.end_s > 0.0) {
+    return at + window + " to end (" + format_quantity(options_.end_s, Dimension::kTime) +
+           "), measured from the trace's first request";
+  }
+  return at + window + " on: the trace's last request is " +
+         format_quantity(previous_s_ - first_s_, Dimension::kTime) + " after its first";
 }
 
 void TraceSource::check(TraceRecord& rec) const {
@@ -85,6 +107,7 @@ std::optional<Request> TraceSource::next() {
     r.prefix_blocks = std::move(rec.prefix_blocks);
     return r;
   }
+  if (produced_ == 0) throw InputError(no_requests());
   done_ = true;
   return std::nullopt;
 }

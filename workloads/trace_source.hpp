@@ -13,6 +13,10 @@
 // or with skip_bad_rows it is skipped and counted (skipped_rows()). Zero output tokens are not an
 // error: the output is raised to 1 token, since a request must emit at least its first token
 // (Azure logs requests that failed before generating as GeneratedTokens = 0).
+//
+// A trace that gives no request at all is an error in every format (a header-only CSV, an empty
+// JSON-lines file, a native trace of no records, or a window or skip_bad_rows that leave none):
+// a run of nothing is never what was meant.
 #pragma once
 
 #include <cstdint>
@@ -57,7 +61,10 @@ struct TraceRecord {
 
 class TraceSource : public RequestSource {
  public:
-  explicit TraceSource(TraceOptions options) : options_(std::move(options)) {}
+  // Throws ParamInputError("path", ...) when options.path is missing or a folder.
+  explicit TraceSource(TraceOptions options);
+  // Throws InputError("PATH: no requests ...") at the end of a trace that gave none: an empty
+  // file, rows all skipped, a window that holds none.
   [[nodiscard]] std::optional<Request> next() final;
   [[nodiscard]] std::int64_t skipped_rows() const final { return skipped_; }
 
@@ -71,6 +78,7 @@ class TraceSource : public RequestSource {
 
  private:
   void check(TraceRecord& rec) const;
+  [[nodiscard]] std::string no_requests() const;  // the message when the trace gave none
 
   TraceOptions options_;
   bool done_ = false;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "models/errors.hpp"
@@ -51,6 +52,9 @@ std::string detect_trace_format(const std::string& path) {
 void convert_trace(const std::string& in_format, const std::string& in_path,
                    const std::string& out_path) {
   auto source = open_trace(in_format, in_path);
+  // The first request before anything is written: a trace of none is an error (TraceSource), and
+  // a FIFO written through gets no header either.
+  std::optional<Request> r = source->next();
   // A FIFO, device or socket (`/dev/stdout`) is written through: renaming a temporary over it
   // would replace it with a regular file. A symbolic link keeps pointing where it did: the
   // temporary is made beside its target.
@@ -70,7 +74,7 @@ void convert_trace(const std::string& in_format, const std::string& in_path,
     if (!write_trace_header(out)) throw InputError(tmp + ": write failed");
     moesim::trace::Request m;
     std::uint64_t records = 0;
-    while (auto r = source->next()) {
+    for (; r; r = source->next()) {
       m.Clear();
       m.set_id(r->id);
       m.set_arrival_s(r->arrival.value());

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <vector>
 
 #include "tests/test_support.hpp"
 
@@ -328,4 +329,63 @@ TEST_CASE("cli: merge of different sweeps, a point out of range, a broken sweep.
   fails_with("merge " + b + " --out " + dir + "/m",
              "moesim merge: error: " + b + "/sweep.json: 'points' is missing or not a whole "
                                            "number\n");
+}
+
+// Regression: these problems are found only when the run opens what the scenario names, and
+// were reported without the scenario's place ("moesim run: error: uniform lengths: ...", "moesim
+// run: error: ./absent.csv: cannot open file"), while `validate` said "ok". Each is now reported
+// by `validate` and `run` at the file, line and key that wrote the value, and `run` writes nothing.
+TEST_CASE("cli: values found wrong when the run opens them are reported at their scenario line") {
+  const std::string dir = temp_dir("cli-err-located");
+  write_text(dir + "/t.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:00:00,5,5\n");
+  write_text(dir + "/file", "x");
+  std::filesystem::create_directories(dir + "/folder.csv");
+  const std::string head = "name: cli-err-located\nmodel: qwen1.5-moe-a2.7b\nhardware: h100-sxm\n"
+                           "cluster: {nodes: 1, devices_per_node: 2}\nworkload:\n";
+  const std::string poisson = "  source: {name: poisson, rate: 1/s, requests: 4}\n";
+  struct Case {
+    std::string name, body, message;
+  };
+  const std::vector<Case> cases{
+      {"uniform",
+       poisson + "  lengths: {name: uniform, prompt_min: 10, prompt_max: 5, output_min: 1, "
+                 "output_max: 2}\n",
+       ":7:40: error: workload.lengths.prompt_min: uniform lengths: prompt_min (10) is greater "
+       "than prompt_max (5)"},
+      {"trace", "  source: {name: azure, path: absent.csv}\n",
+       ":6:31: error: workload.source.path: " + dir + "/absent.csv: cannot open file"},
+      {"window", "  source: {name: azure, path: t.csv, start: 10s, end: 5s}\n",
+       ":6:45: error: workload.source.start: azure: end (5 s) must be after start (10 s)"},
+      {"profile", poisson + "serving: {cost_model: {name: profiled, profile: " + dir + "/none}}\n",
+       ":7:49: error: serving.cost_model.profile: " + dir + "/none: no such profile folder"},
+      {"outdir", poisson + "output: {dir: " + dir + "/file}\n",
+       ":7:15: error: output.dir: cannot create output folder " + dir + "/file: Not a directory"},
+      {"folder", "  source: {name: azure, path: folder.csv}\n",
+       ":6:31: error: workload.source.path: " + dir + "/folder.csv: is a folder, not a file"},
+      {"lengths", poisson + "  lengths: {name: file, path: absent.csv}\n",
+       ":7:31: error: workload.lengths.path: " + dir + "/absent.csv: cannot open file"},
+  };
+  for (const auto& c : cases) {
+    CAPTURE(c.name);
+    const std::string path = dir + "/" + c.name + ".yaml";
+    write_text(path, head + c.body);
+    fails_with("validate " + path, path + c.message + "\n1 error(s)\n");
+    // Without --out (output.dir is read only then): results/<name> would be made in the cwd.
+    const std::string out = "results/cli-err-located";
+    std::filesystem::remove_all(out);
+    fails_with("run --quiet " + path, path + c.message + "\n1 error(s)\n");
+    CHECK_FALSE(std::filesystem::exists(out));
+  }
+  // A value given by --set is reported at the --set.
+  fails_with("validate " + dir + "/trace.yaml --set workload.source.path=other.csv",
+             "--set workload.source.path=other.csv: error: workload.source.path: " + dir +
+                 "/other.csv: cannot open file\n1 error(s)\n");
+  // A trace with no request: `validate` reads the first one, as `run` does, and names the file.
+  write_text(dir + "/header.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n");
+  write_text(dir + "/header.yaml", head + "  source: {name: azure, path: header.csv}\n");
+  fails_with("validate " + dir + "/header.yaml",
+             "moesim validate: error: " + dir + "/header.csv: no requests in the file\n");
+  fails_with("run --quiet " + dir + "/header.yaml --out " + dir + "/out",
+             "moesim run: error: " + dir + "/header.csv: no requests in the file\n");
+  CHECK_FALSE(std::filesystem::exists(dir + "/out"));
 }

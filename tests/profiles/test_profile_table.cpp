@@ -169,3 +169,14 @@ TEST_CASE("profile table: an empty file, an mla row without kv_lora, more expert
   CHECK_THROWS_WITH_AS((void)read_grouped_table(p),
                        (p + ":2: experts_active exceeds tokens").c_str(), InputError);
 }
+
+// Regression: a UTF-8 byte order mark (as a spreadsheet program saves a CSV) became part of the
+// first column's name: "missing column 'm'".
+TEST_CASE("profile table: a UTF-8 byte order mark at the start of a table is skipped") {
+  const std::string dir = temp_folder("bom");
+  const std::string p = write(dir, "gemm.csv", "\xEF\xBB\xBFm,n,k,dtype,time_s\n1,2,3,bf16,1e-6\n");
+  const auto rows = read_gemm_table(p);
+  REQUIRE(rows.size() == 1);
+  CHECK(rows[0].m == 1);
+  CHECK(rows[0].k == 3);
+}

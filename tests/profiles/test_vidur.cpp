@@ -303,3 +303,23 @@ TEST_CASE("vidur compute csv: whole-file problems give the exact message") {
       (none + ": no mlp.csv under it (Vidur's compute/<gpu>/<org>/<model>/mlp.csv)").c_str(),
       InputError);
 }
+
+// Regression: a UTF-8 byte order mark became part of the first column's name, so that a file
+// starting with n_head (columns are found by name, in any order) lacked its n_head column.
+TEST_CASE("vidur compute csv: a UTF-8 byte order mark at the start is skipped") {
+  const std::string dir = test::temp_dir("vidur-bom");
+  // Each line's last 8 fields (the model and shape columns, n_head first) moved to its front.
+  std::string shape_first;
+  std::istringstream in(tiny_csv());
+  for (std::string line; std::getline(in, line);) {
+    std::size_t cut = line.size();
+    for (int i = 0; i < 8; ++i) cut = line.rfind(',', cut - 1);
+    shape_first += line.substr(cut + 1) + "," + line.substr(0, cut) + "\n";
+  }
+  REQUIRE(shape_first.rfind("n_head,", 0) == 0);
+  const VidurCompute plain = read_vidur_compute(write(dir, "mlp.csv", tiny_csv()), tiny());
+  const VidurCompute bom =
+      read_vidur_compute(write(dir, "bom.csv", "\xEF\xBB\xBF" + shape_first), tiny());
+  CHECK(bom.samples.size() == plain.samples.size());
+  CHECK(bom.skipped == plain.skipped);
+}

@@ -2,6 +2,7 @@
 // run`, undefined statistics written as null, and bursts that scale. Each runs the binary.
 #include <doctest/doctest.h>
 
+#include <filesystem>
 #include <regex>
 
 #include "tests/test_support.hpp"
@@ -75,29 +76,35 @@ TEST_CASE("invariant checks are on by default, --no-check turns them off") {
 
 // Item 2: a run of no request wrote ttft_s.p99 = 0 and slo_attainment = 0; all-1-token outputs
 // wrote tpot_s.mean = 0 (count 0), which a constraint tpot_s.mean <= x passed. Undefined
-// statistics are null in summary.json and "n/a" in the report.
+// statistics are null in summary.json and "n/a" in the report. (A trace of no request is now an
+// error, exit 2, so the run of no sample is one whose requests are all rejected.)
 TEST_CASE("undefined statistics are null in summary.json and n/a in the report") {
   const std::string dir = temp_dir("empty-trace");
   write_text(dir + "/empty.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n");
   const std::string empty =
       std::regex_replace(std::string(kScenario), std::regex("source: .*\n"),
                          "source: {name: azure, path: " + dir + "/empty.csv}\n");
-  const Run none = run("zero-requests", empty);
+  const Run nothing = run("zero-requests", empty);
+  CHECK(nothing.result.status == 2);
+  CHECK(nothing.result.output ==
+        "moesim run: error: " + dir + "/empty.csv: no requests in the file\n");
+  CHECK_FALSE(std::filesystem::exists(nothing.out + "/summary.json"));
+
+  const Run none = run("all-rejected", kScenario, "--set serving.max_model_len=16");
   REQUIRE_MESSAGE(none.result.status == 0, none.result.output);
-  CHECK(summary_field(none.out, "requests_total") == "0");
+  CHECK(summary_field(none.out, "requests_total") == "40");
+  CHECK(summary_field(none.out, "requests_rejected") == "40");
   for (const char* k : {"ttft_s", "tpot_s", "itl_s", "e2e_s"}) {
     CAPTURE(k);
     CHECK(summary_field(none.out, std::string(k) + "\": \\{\\s*\"mean") == "null");
     CHECK(summary_field(none.out, std::string(k) + "\": \\{[^}]*\"p99") == "null");
     CHECK(summary_field(none.out, std::string(k) + "\": \\{[^}]*\"count") == "0");
   }
-  CHECK(summary_field(none.out, "slo_attainment") == "null");
-  CHECK(summary_field(none.out, "throughput_output_tokens_per_s") == "null");
   CHECK(summary_field(none.out, "mean_batch_size") == "null");
   CHECK(summary_field(none.out, "queueing") == "null");
   CHECK(none.result.output.find("  TTFT            n/a          n/a          n/a          n/a\n") !=
         std::string::npos);
-  CHECK(none.result.output.find("SLO attainment n/a") != std::string::npos);
+  CHECK(none.result.output.find("mean batch n/a") != std::string::npos);
 
   const Run ones = run("one-token", kScenario,
                        "--set 'workload.lengths={name: fixed, prompt: 64, "

@@ -2,6 +2,8 @@
 // the output folder lock, failed points re-run by --resume, one run's files per folder, special
 // output files. Each case failed before its fix.
 #include <doctest/doctest.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -94,6 +96,50 @@ TEST_CASE("interrupt: a second sweep into the same folder is refused with exit 2
   const std::string csv = read_text(dir + "/out/results.csv");
   CHECK(std::count(csv.begin(), csv.end(), '\n') == 5);
   CHECK(csv.find(",ok,") != std::string::npos);
+}
+
+// Regression: merge and select wrote into a folder that a sweep (or another merge) was writing:
+// they took no lock. Both now hold the one `run` and `sweep` take; the folder is locked here by
+// the test itself, as a running sweep would hold it.
+TEST_CASE("interrupt: merge and select into a folder being written are refused with exit 2") {
+  const std::string dir = temp_dir("int-lock-merge");
+  fs::create_directories(dir + "/shard");
+  write_text(dir + "/shard/sweep.json",
+             R"({"name": "s", "points": 1, "columns": [], "base_overrides": [], "shard": 0, )"
+             R"("shards": 1})");
+  write_text(dir + "/shard/base.yaml", "name: s\n");
+  write_text(dir + "/shard/journal.jsonl",
+             R"({"index": 0, "status": "ok", "overrides": {}, "error": "", "metrics": {"a": 1}})"
+             "\n");
+  const auto free = run_moesim("merge " + dir + "/shard --out " + dir + "/free --quiet");
+  REQUIRE_MESSAGE(free.status == 0, free.output);
+  REQUIRE(fs::exists(dir + "/free/results.csv"));
+  const auto select = "select " + dir + "/free/results.csv --objective a";
+  REQUIRE(run_moesim(select).status == 0);
+
+  fs::create_directories(dir + "/held");
+  for (const std::string& held : {dir + "/held", dir + "/free"}) {
+    const int fd = open(held.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    REQUIRE(fd >= 0);
+    REQUIRE(flock(fd, LOCK_EX | LOCK_NB) == 0);
+    if (held == dir + "/held") {
+      const auto r = run_moesim("merge " + dir + "/shard --out " + held);
+      CHECK(r.status == 2);
+      CHECK(r.output == "moesim merge: error: " + held + " is being written by another moesim "
+                        "process; wait for it to end or choose another --out (this merge "
+                        "changed nothing)\n");
+      CHECK(fs::is_empty(held));
+    } else {
+      fs::remove(held + "/selection.md");
+      const auto r = run_moesim(select);
+      CHECK(r.status == 2);
+      CHECK(r.output == "moesim select: error: " + held + " is being written by another moesim "
+                        "process; wait for it to end or choose another --out (this select "
+                        "changed nothing)\n");
+      CHECK_FALSE(fs::exists(held + "/selection.md"));
+    }
+    close(fd);
+  }
 }
 
 // Regression: --resume never re-ran a point journalled `failed`, and a point that could not

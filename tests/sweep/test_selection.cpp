@@ -48,6 +48,17 @@ TEST_CASE("parse_csv: quoted fields, CRLF, a last line without newline, short ro
                        InputError);
 }
 
+// Regression: a results.csv saved by a spreadsheet program starts with a UTF-8 byte order mark,
+// which became part of the first column's name: `select` found no column `index`.
+TEST_CASE("parse_csv: a UTF-8 byte order mark at the start is skipped") {
+  const CsvTable t = parse_csv("\xEF\xBB\xBFindex,status\n0,ok\n");
+  CHECK(t.header == std::vector<std::string>{"index", "status"});
+  CHECK(*t.column("index") == 0);
+  REQUIRE(t.rows.size() == 1);
+  CHECK_THROWS_WITH_AS((void)parse_csv("\xEF\xBB\xBF"), "CSV: no header line", InputError);
+  CHECK(parse_csv("a\n\xEF\xBB\xBF\n").rows[0] == std::vector<std::string>{"\xEF\xBB\xBF"});
+}
+
 TEST_CASE("constraints: operators, text equality, fits_memory, errors") {
   const Constraint c = parse_constraint(" tpot_s.p90<=0.05 ");
   CHECK(c.column == "tpot_s.p90");

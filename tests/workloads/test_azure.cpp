@@ -170,7 +170,8 @@ TEST_CASE("azure: header problems are errors even with skip_bad_rows") {
   const std::string empty = dir.write("empty.csv", "");
   CHECK_THROWS_WITH_AS(
       (void)open_source("azure", empty),
-      (empty + ": empty file; expected the header TIMESTAMP,ContextTokens,GeneratedTokens").c_str(),
+      (empty + ": no requests in the file (it is empty; expected the header "
+               "TIMESTAMP,ContextTokens,GeneratedTokens)").c_str(),
       InputError);
   CHECK_THROWS_WITH_AS((void)open_source("azure", dir.file("none.csv")),
                        (dir.file("none.csv") + ": cannot open file").c_str(), InputError);

@@ -161,10 +161,10 @@ TEST_CASE("trace_stats: a small trace with hand-computed statistics") {
   CHECK(s.mean_output == doctest::Approx(2.5));
   CHECK(s.p50_output == 2);
   CHECK(s.p99_output == 4);
-  const TraceStats empty =
-      trace_stats("azure", dir.write("e.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n"));
-  CHECK(empty.requests == 0);
-  CHECK(empty.mean_rate == 0.0);
+  // A trace of no request is an error, as in every reader (tests/workloads/test_reader_errors.cpp).
+  const std::string empty = dir.write("e.csv", "TIMESTAMP,ContextTokens,GeneratedTokens\n");
+  CHECK_THROWS_WITH_AS((void)trace_stats("azure", empty),
+                       (empty + ": no requests in the file").c_str(), InputError);
 }
 
 TEST_CASE("trace_stats: the Azure conversation trace") {
