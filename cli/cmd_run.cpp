@@ -1,5 +1,7 @@
 // moesim run [SCENARIO]: simulates a scenario and writes summary.json, requests.csv, steps.csv
-// and the resolved scenario into the output folder; prints a summary table.
+// and the resolved scenario into the output folder; prints a summary table. On a terminal a
+// progress line on stderr shows the simulated time, the share done and an ETA. --quiet prints
+// nothing but errors.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,6 +14,7 @@
 #include <iostream>
 
 #include "analysis/atomic_file.hpp"
+#include "analysis/run_progress.hpp"
 #include "analysis/summary.hpp"
 #include "analysis/svg_plot.hpp"
 #include "analysis/timeline.hpp"
@@ -32,6 +35,7 @@ namespace moesim {
 namespace {
 
 constexpr const char* kDefaultScenario = "scenarios/quickstart.yaml";
+constexpr int kProgressWidth = 76;  // the progress line is padded to it: a shorter one overwrites
 
 Scenario load(const Args& a) {
   if (!a.positionals().empty()) return load_scenario_file(a.positionals()[0], a.all("set"));
@@ -135,12 +139,19 @@ int cmd_run(int argc, char** argv) {
   SimulationSetup setup = make_simulation_setup(s, true);
   setup.check_invariants = check;
   MetricsCollector metrics(out, s.output.requests_csv, s.output.steps_csv, slo_of(s));
-  const bool show_progress = !a.has("quiet") && isatty(STDERR_FILENO);
+  const bool quiet = a.has("quiet");
+  const bool show_progress = !quiet && isatty(STDERR_FILENO);
+  const RequestSource::Extent extent = setup.source->extent();
   // Called every 1024 steps: the simulation stops at the next one after a SIGINT or SIGTERM
   // (the exception leaves the engine like a bad trace row does).
-  auto progress = [&](std::int64_t done, std::int64_t total) {
+  auto progress = [&](const SimulationProgress& p) {
     throw_if_interrupted();
-    if (show_progress) std::fprintf(stderr, "\r  %lld / %lld requests done", (long long)done, (long long)total);
+    if (!show_progress) return;
+    const RunProgress line{
+        p.requests_done, p.requests_pulled, p.simulated_s,
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+        extent.requests, extent.span_s};
+    std::fprintf(stderr, "\r  %-*s", kProgressWidth, progress_line(line).c_str());
   };
   std::vector<InstanceRole> roles;
   for (const InstanceSetup& i : setup.instances) roles.push_back(i.role);
@@ -148,7 +159,7 @@ int cmd_run(int argc, char** argv) {
   if (a.has("timeline")) timeline.emplace(metrics, a.get_or("timeline", ""), roles);
   SimObserver& observer = timeline ? static_cast<SimObserver&>(*timeline) : metrics;
   const SimulationTotals totals = run_simulation(setup, observer, progress);
-  if (show_progress) std::fprintf(stderr, "\r%60s\r", "");
+  if (show_progress) std::fprintf(stderr, "\r%*s\r", kProgressWidth + 2, "");
   throw_if_interrupted();
   // Every file complete under its temporary name before any is renamed (README "Robustness").
   metrics.finish();
@@ -190,7 +201,7 @@ int cmd_run(int argc, char** argv) {
       throw;
     }
   }
-  print_run_report(std::cout, s, facts, totals, metrics, baseline, out);
+  if (!quiet) print_run_report(std::cout, s, facts, totals, metrics, baseline, out);
   return 0;
 }
 

@@ -133,7 +133,7 @@ class SweepRunner {
     const std::string rel = "points/" + std::to_string(p.index);
     fs::remove_all(out_ + "/" + rel);
     fs::create_directories(out_ + "/" + rel);
-    std::vector<std::string> args{exe_, "run", "base.yaml", "--quiet", "--out", rel};
+    std::vector<std::string> args{exe_, "run", "base.yaml", "--out", rel};
     if (!check_) args.push_back("--no-check");
     for (const auto& o : sweep_.base_overrides) args.insert(args.end(), {"--set", o});
     for (const auto& o : p.overrides()) args.insert(args.end(), {"--set", o});

@@ -39,13 +39,13 @@ struct RunOutcome {
   std::string error;
 };
 
-// One `moesim run SCENARIO --quiet --out DIR --set ...`, stdout and stderr into DIR/log.txt;
+// One `moesim run SCENARIO --out DIR --set ...`, stdout and stderr into DIR/log.txt;
 // the metric evaluated over DIR/summary.json.
 RunOutcome run_one(const std::string& exe, const ValidationFigure& f,
                    const std::vector<std::string>& extra, const std::string& dir) {
   fs::remove_all(dir);
   fs::create_directories(dir);
-  std::vector<std::string> args{exe, "run", f.scenario, "--quiet", "--out", dir};
+  std::vector<std::string> args{exe, "run", f.scenario, "--out", dir};
   for (const auto& s : f.set) args.insert(args.end(), {"--set", s});
   for (const auto& s : extra) args.insert(args.end(), {"--set", s});
   std::vector<char*> argv;

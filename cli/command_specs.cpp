@@ -32,7 +32,8 @@ std::vector<CommandSpec> make_specs() {
                    {.name = "baseline",
                     .help = "with speculation, also run the scenario without it and report the "
                             "speedup"},
-                   {.name = "quiet", .help = "no progress line on a terminal"},
+                   {.name = "quiet",
+                    .help = "print nothing but errors: no progress line, no report"},
                    {.name = "no-check", .help = "skip the invariant checks (on by default)"},
                    {.name = "check",
                     .help = "check invariants (the default; kept for older scripts)"},

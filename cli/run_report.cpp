@@ -5,20 +5,13 @@
 #include <cstdio>
 #include <limits>
 
-#include "models/units.hpp"
+#include "analysis/duration_format.hpp"
 
 namespace moesim {
 namespace {
 
 // Undefined figures (NaN: nothing to average, a ratio over zero) print as "n/a", as summary.json
-// writes them as null.
-std::string ms(double s) {
-  if (std::isnan(s)) return "n/a";
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f ms", s * 1e3);
-  return buf;
-}
-
+// writes them as null. Durations print in the unit that fits (format_duration).
 std::string fixed(const char* format, double v, const char* suffix = "") {
   if (std::isnan(v)) return "n/a";
   char buf[64];
@@ -34,8 +27,9 @@ void row(std::ostream& os, const char* name, const LatencySample& v) {
   DistributionSummary d = summarize(v);
   if (d.count == 0) d.mean = d.p50 = d.p90 = d.p99 = std::numeric_limits<double>::quiet_NaN();
   char buf[160];
-  std::snprintf(buf, sizeof buf, "  %-6s %12s %12s %12s %12s\n", name, ms(d.mean).c_str(),
-                ms(d.p50).c_str(), ms(d.p90).c_str(), ms(d.p99).c_str());
+  std::snprintf(buf, sizeof buf, "  %-6s %12s %12s %12s %12s\n", name,
+                format_duration(d.mean).c_str(), format_duration(d.p50).c_str(),
+                format_duration(d.p90).c_str(), format_duration(d.p99).c_str());
   os << buf;
 }
 
@@ -62,15 +56,13 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
                 (long long)t.requests_completed, (long long)t.requests_total,
                 (long long)t.requests_rejected, (long long)t.steps, (long long)t.preemptions);
   os << buf;
-  std::snprintf(buf, sizeof buf,
-                "  simulated %.2f s in %.3f s wall (%.0fx real time)\n", sim, f.wall_time_s,
-                f.wall_time_s > 0 ? sim / f.wall_time_s : 0.0);
+  std::snprintf(buf, sizeof buf, "  simulated %.2f s in %.3f s wall (%.0fx real time)\n", sim,
+                f.wall_time_s, f.wall_time_s > 0 ? sim / f.wall_time_s : 0.0);
   os << buf;
-  std::snprintf(buf, sizeof buf,
-                "  throughput %s (%s per device), mean batch %s, KV peak %.0f%%\n",
-                fixed("%.1f", tput, " output tok/s").c_str(), fixed("%.1f", tput / f.devices).c_str(),
-                fixed("%.1f", ratio(m.batch_sum, double(m.steps))).c_str(),
-                100 * t.kv_peak_utilization);
+  std::snprintf(
+      buf, sizeof buf, "  throughput %s (%s per device), mean batch %s, KV peak %.0f%%\n",
+      fixed("%.1f", tput, " output tok/s").c_str(), fixed("%.1f", tput / f.devices).c_str(),
+      fixed("%.1f", ratio(m.batch_sum, double(m.steps))).c_str(), 100 * t.kv_peak_utilization);
   os << buf;
   os << "\n  latency        mean          p50          p90          p99\n";
   row(os, "TTFT", m.ttft);
@@ -81,8 +73,8 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
     const DistributionSummary k = summarize(t.kv_transfer_s);
     std::snprintf(buf, sizeof buf,
                   "\n  KV transfers %lld: mean %s, p99 %s; busiest link %.0f%% utilised\n",
-                  (long long)t.kv_transfers, ms(k.mean).c_str(), ms(k.p99).c_str(),
-                  100 * t.max_link_utilization);
+                  (long long)t.kv_transfers, format_duration(k.mean).c_str(),
+                  format_duration(k.p99).c_str(), 100 * t.max_link_utilization);
     os << buf;
   }
   if (t.prefix_blocks_total > 0) {
@@ -93,8 +85,7 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
     if (t.prefix_loads > 0) {
       std::snprintf(buf, sizeof buf, "  prefix pool loads %lld, mean %s (counted in queueing)\n",
                     (long long)t.prefix_loads,
-                    format_quantity(t.prefix_load_seconds / double(t.prefix_loads),
-                                    Dimension::kTime).c_str());
+                    format_duration(t.prefix_load_seconds / double(t.prefix_loads)).c_str());
       os << buf;
     }
   }
@@ -102,14 +93,16 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
     const double n = double(t.requests_completed);
     std::snprintf(buf, sizeof buf,
                   "  TTFT split (mean): queueing %s, prefill %s, KV transfer %s, first decode %s\n",
-                  ms(ratio(m.ttft_queue_sum, n)).c_str(), ms(ratio(m.ttft_prefill_sum, n)).c_str(),
-                  ms(ratio(m.ttft_kv_sum, n)).c_str(), ms(ratio(m.ttft_decode_sum, n)).c_str());
+                  format_duration(ratio(m.ttft_queue_sum, n)).c_str(),
+                  format_duration(ratio(m.ttft_prefill_sum, n)).c_str(),
+                  format_duration(ratio(m.ttft_kv_sum, n)).c_str(),
+                  format_duration(ratio(m.ttft_decode_sum, n)).c_str());
     os << buf;
   }
   if (m.slo.ttft_s || m.slo.tpot_s || m.slo.e2e_s) {
-    std::snprintf(buf, sizeof buf, "\n  SLO attainment %s\n",
-                  fixed("%.1f%%", 100.0 * ratio(double(m.slo_met), double(t.requests_total)))
-                      .c_str());
+    std::snprintf(
+        buf, sizeof buf, "\n  SLO attainment %s\n",
+        fixed("%.1f%%", 100.0 * ratio(double(m.slo_met), double(t.requests_total))).c_str());
     os << buf;
   }
   if (f.gamma > 0) {
@@ -121,14 +114,14 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
                   fixed("%.3f", ratio(m.efficiency_sum, double(m.efficiency_steps))).c_str());
     os << buf;
     if (baseline) {
-      const double tpot = m.tpot.count() > 0 ? summarize(m.tpot).mean
-                                             : std::numeric_limits<double>::quiet_NaN();
+      const double tpot =
+          m.tpot.count() > 0 ? summarize(m.tpot).mean : std::numeric_limits<double>::quiet_NaN();
       std::snprintf(buf, sizeof buf,
                     "  vs. no speculation: throughput %s -> %s tok/s (%s), mean TPOT "
                     "%s -> %s (%s)\n",
                     fixed("%.1f", baseline->throughput).c_str(), fixed("%.1f", tput).c_str(),
                     fixed("%.2f", ratio(tput, baseline->throughput), "x").c_str(),
-                    ms(baseline->tpot_mean).c_str(), ms(tpot).c_str(),
+                    format_duration(baseline->tpot_mean).c_str(), format_duration(tpot).c_str(),
                     fixed("%.2f", ratio(baseline->tpot_mean, tpot), "x").c_str());
       os << buf;
     }

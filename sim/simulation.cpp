@@ -42,7 +42,7 @@ struct Transfer {
 class Driver {
  public:
   Driver(SimulationSetup& setup, SimObserver& obs,
-         const std::function<void(std::int64_t, std::int64_t)>& progress)
+         const ProgressCallback& progress)
       : setup_(setup), obs_(obs), progress_(progress) {
     for (std::size_t i = 0; i < setup.instances.size(); ++i) {
       const InstanceSetup& is = setup.instances[i];
@@ -340,7 +340,8 @@ class Driver {
     for (Sequence* s : handed_off) start_transfer(now, i, s);
     for (Sequence* s : finished) finish(s, now);
     if (progress_ && (totals_.steps & 0x3ff) == 0) {
-      progress_(totals_.requests_completed, totals_.requests_total);
+      progress_({totals_.requests_completed + totals_.requests_rejected, totals_.requests_total,
+                 now});
     }
     try_start(now, i);
   }
@@ -387,7 +388,7 @@ class Driver {
 
   SimulationSetup& setup_;
   SimObserver& obs_;
-  const std::function<void(std::int64_t, std::int64_t)>& progress_;
+  const ProgressCallback& progress_;
   std::vector<std::unique_ptr<Instance>> instances_;
   std::vector<int> front_, decode_;  // instance indices by role
   std::vector<PrefixCache> caches_;  // one per instance (empty for decode or a shared cache)
@@ -410,7 +411,7 @@ class Driver {
 }  // namespace
 
 SimulationTotals run_simulation(SimulationSetup& setup, SimObserver& observer,
-                                const std::function<void(std::int64_t, std::int64_t)>& progress) {
+                                const ProgressCallback& progress) {
   const auto engine = make_engine();
   Driver driver(setup, observer, progress);
   driver.start();

@@ -94,10 +94,18 @@ struct SimulationTotals {
   double prefix_load_seconds = 0;      // and the sum of their load times
 };
 
+// Where a run stands, for progress displays.
+struct SimulationProgress {
+  std::int64_t requests_done = 0;    // completed or rejected
+  std::int64_t requests_pulled = 0;  // from the source so far
+  double simulated_s = 0;            // the simulated clock
+};
+using ProgressCallback = std::function<void(const SimulationProgress&)>;
+
 // Runs to completion in this process (SimGrid allows one engine per process: call once).
-// `progress` (may be null) is called every 1024 steps with (completed, total pulled); an
-// exception it throws (the CLI stops on SIGINT/SIGTERM that way) ends the run and propagates.
+// `progress` (may be null) is called every 1024 steps; an exception it throws (the CLI stops
+// on SIGINT/SIGTERM that way) ends the run and propagates.
 SimulationTotals run_simulation(SimulationSetup& setup, SimObserver& observer,
-                                const std::function<void(std::int64_t, std::int64_t)>& progress);
+                                const ProgressCallback& progress);
 
 }  // namespace moesim

@@ -20,6 +20,7 @@ class GeneratedSource : public RequestSource {
   // Request k arrives at the sum of the first k + 1 gaps: a process that starts at time 0, so
   // the first request arrives after one gap, not at 0.
   [[nodiscard]] std::optional<Request> next() final;
+  [[nodiscard]] Extent extent() const final { return {total_, 0}; }
 
  protected:
   // The next inter-arrival gap in seconds (>= 0), drawn from `rng`.

@@ -42,6 +42,14 @@ class RequestSource {
   [[nodiscard]] virtual int concurrency() const { return 0; }
   // Rows skipped as malformed (only with skip_bad_rows).
   [[nodiscard]] virtual std::int64_t skipped_rows() const { return 0; }
+  // What is known of the whole workload before it is read, for progress displays: the number of
+  // requests it will give, or the span of their arrival times in seconds (a trace window);
+  // 0 where not known without reading it all.
+  struct Extent {
+    std::int64_t requests = 0;
+    double span_s = 0;
+  };
+  [[nodiscard]] virtual Extent extent() const { return {}; }
 };
 
 using SourceRegistry = Registry<RequestSource, const SourceContext&>;

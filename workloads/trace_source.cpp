@@ -79,6 +79,11 @@ void TraceSource::check(TraceRecord& rec) const {
   if (rec.output_tokens == 0) rec.output_tokens = 1;  // see the row rule in the header
 }
 
+RequestSource::Extent TraceSource::extent() const {
+  if (options_.end_s <= 0) return {};
+  return {0, (options_.end_s - options_.start_s) / options_.time_scale};
+}
+
 std::optional<Request> TraceSource::next() {
   while (!done_) {
     if (options_.limit > 0 && produced_ >= std::uint64_t(options_.limit)) break;

@@ -67,6 +67,9 @@ class TraceSource : public RequestSource {
   // file, rows all skipped, a window that holds none.
   [[nodiscard]] std::optional<Request> next() final;
   [[nodiscard]] std::int64_t skipped_rows() const final { return skipped_; }
+  // The window's span (end - start) / time_scale when `end` is set; the request count is not
+  // known before the file is read.
+  [[nodiscard]] Extent extent() const final;
 
  protected:
   // Fills `rec` from the next record of the file; false at its end. Throws RowError for a bad

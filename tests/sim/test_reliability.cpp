@@ -33,7 +33,7 @@ struct Run {
 Run run(const std::string& name, const std::string& scenario, const std::string& args = "") {
   const std::string dir = temp_dir(name);
   write_text(dir + "/s.yaml", scenario);
-  Run r{run_moesim("run " + dir + "/s.yaml --quiet --out " + dir + "/out " + args), dir + "/out"};
+  Run r{run_moesim("run " + dir + "/s.yaml --out " + dir + "/out " + args), dir + "/out"};
   return r;
 }
 

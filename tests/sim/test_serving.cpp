@@ -159,11 +159,19 @@ TEST_CASE("baseline comparison reports speedups") {
 
 TEST_CASE("the embedded quickstart runs with no argument") {
   const std::string dir = temp_dir("quickstart");
-  const auto r = run_moesim("run --quiet --out " + dir);
+  const auto r = run_moesim("run --out " + dir);
   CHECK(r.status == 0);
   CHECK(r.output.find("moesim run: quickstart") != std::string::npos);
+  // Latencies in the unit that fits, four significant figures, in aligned columns.
+  CHECK_MESSAGE(std::regex_search(r.output, std::regex("\n  TTFT  ( {1,7}[0-9.]{5} (us|ms|s|min)){4}\n")),
+                r.output);
   CHECK(std::filesystem::exists(dir + "/summary.json"));
   CHECK_FALSE(std::filesystem::exists(dir + "/requests.csv.partial"));
+  // --quiet: nothing but errors, the report included; the same files.
+  const auto q = run_moesim("run --quiet --out " + dir);
+  CHECK(q.status == 0);
+  CHECK(q.output.empty());
+  CHECK(std::filesystem::exists(dir + "/summary.json"));
 }
 
 TEST_CASE("a bad trace row mid-run: exit 2 naming the line, and no result files left") {
