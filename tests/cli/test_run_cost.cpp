@@ -31,7 +31,7 @@ std::string quickstart_with(const std::string& hardware_line, const std::string&
 
 }  // namespace
 
-TEST_CASE("run: a price gives summary.json cost figures and a report line; none, no cost key") {
+TEST_CASE("run: a price gives summary.json cost figures and a report line, none no cost key") {
   const std::string d = temp_dir("run-cost");
   const auto r = run_moesim("run --set workload.source.requests=20 "
                             "--set speculative.compare_without_speculation=false "
