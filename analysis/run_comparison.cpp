@@ -45,7 +45,8 @@ const std::vector<std::string>& default_comparison_metrics() {
       "e2e_s.p90", "e2e_s.p99", "ttft_breakdown_mean_s.queueing", "ttft_breakdown_mean_s.prefill",
       "slo_attainment", "mean_batch_size", "kv_peak_utilization", "preemptions",
       "simulated_time_s", "spec.mean_accepted_tokens", "spec.target_efficiency",
-      "spec.speedup_throughput", "spec.speedup_tpot"};
+      "spec.speedup_throughput", "spec.speedup_tpot", "cost.dollars_per_million_output_tokens",
+      "cost.dollars_per_million_input_tokens", "cost.output_tokens_per_dollar"};
   return m;
 }
 

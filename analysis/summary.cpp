@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "analysis/cost.hpp"
 #include "analysis/json_writer.hpp"
 
 namespace moesim {
@@ -107,6 +108,17 @@ std::string summary_json(const RunFacts& f, const SimulationTotals& t, const Met
       j.field("speedup_throughput", ratio(tput, baseline->throughput));
       j.field("speedup_tpot", ratio(baseline->tpot_mean, tpot_mean(m)));
     }
+    j.end_object();
+  }
+  if (f.price_per_device_hour) {
+    const CostFigures c = cost_figures(*f.price_per_device_hour, f.devices,
+                                       t.simulated_time.value(), m.input_tokens, m.output_tokens);
+    j.key("cost").begin_object();
+    j.field("price_per_device_hour", c.price_per_device_hour);
+    j.field("device_hours", c.device_hours).field("dollars", c.dollars);
+    j.field("output_tokens_per_dollar", c.output_tokens_per_dollar);
+    j.field("dollars_per_million_output_tokens", c.dollars_per_million_output_tokens);
+    j.field("dollars_per_million_input_tokens", c.dollars_per_million_input_tokens);
     j.end_object();
   }
   j.end_object();

@@ -16,6 +16,8 @@ struct RunFacts {
   double wall_time_s = 0;
   int gamma = 0;
   std::string spec_method;
+  // US dollars per device per hour (scenario `cost` or the hardware preset); none: no `cost` key.
+  std::optional<double> price_per_device_hour;
 };
 
 struct BaselineFacts {

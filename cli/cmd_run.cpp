@@ -166,7 +166,8 @@ int cmd_run(int argc, char** argv) {
   RunFacts facts{s.name, s.model.name, s.hardware.name,
                  s.deployment.devices(),
                  std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
-                 spec ? s.speculative.gamma : 0, spec ? s.speculative.method.name : ""};
+                 spec ? s.speculative.gamma : 0, spec ? s.speculative.method.name : "",
+                 s.price_per_device_hour()};
   AtomicFile summary(out + "/summary.json"), resolved(out + "/scenario.resolved.yaml");
   summary.out() << summary_json(facts, totals, metrics, baseline);
   summary.finish();

@@ -20,8 +20,8 @@ namespace moesim {
 namespace {
 
 // The swept columns: from the sweep.json beside the table; without one (a table from elsewhere),
-// the columns between status and the first summary key, `devices` (metric keys are sorted and
-// every summary.json has it), or else up to `error`.
+// the columns between status and the first summary key, `cost.*` (priced runs) or `devices`
+// (metric keys are sorted and every summary.json has it), or else up to `error`.
 std::vector<std::string> knob_columns(const std::string& csv_path, const CsvTable& t) {
   const auto manifest = std::filesystem::path(csv_path).parent_path() / "sweep.json";
   if (std::filesystem::exists(manifest))
@@ -29,7 +29,7 @@ std::vector<std::string> knob_columns(const std::string& csv_path, const CsvTabl
   std::vector<std::string> out;
   bool after_status = false;
   for (const auto& h : t.header) {
-    if (h == "devices" || h == "error") break;
+    if (h == "devices" || h == "error" || h.rfind("cost.", 0) == 0) break;
     if (after_status) out.push_back(h);
     after_status = after_status || h == "status";
   }

@@ -5,7 +5,9 @@
 #include <cstdio>
 #include <limits>
 
+#include "analysis/cost.hpp"
 #include "analysis/duration_format.hpp"
+#include "models/units.hpp"
 
 namespace moesim {
 namespace {
@@ -64,6 +66,18 @@ void print_run_report(std::ostream& os, const Scenario& s, const RunFacts& f,
       fixed("%.1f", tput, " output tok/s").c_str(), fixed("%.1f", tput / f.devices).c_str(),
       fixed("%.1f", ratio(m.batch_sum, double(m.steps))).c_str(), 100 * t.kv_peak_utilization);
   os << buf;
+  if (f.price_per_device_hour) {
+    const CostFigures c = cost_figures(*f.price_per_device_hour, f.devices, sim,
+                                       m.input_tokens, m.output_tokens);
+    std::snprintf(buf, sizeof buf,
+                  "  cost $%.4g (%.4g device-hours at $%.4g): $%s per M output tokens, $%s per M "
+                  "input tokens, %s output tok/$\n",
+                  c.dollars, c.device_hours, c.price_per_device_hour,
+                  fixed("%.4g", c.dollars_per_million_output_tokens).c_str(),
+                  fixed("%.4g", c.dollars_per_million_input_tokens).c_str(),
+                  fixed("%.0f", c.output_tokens_per_dollar).c_str());
+    os << buf;
+  }
   os << "\n  latency        mean          p50          p90          p99\n";
   row(os, "TTFT", m.ttft);
   row(os, "TPOT", m.tpot);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -97,6 +98,9 @@ struct Hardware {
   int compute_units = 0;     // streaming multiprocessors (NVIDIA) or AI cores (Ascend)
   PerSecond clock{0};        // boost clock of the compute units
   Bytes l2_capacity{0};      // last-level on-chip cache
+  // US dollars per device per hour, only where a public price with its date is cited next to it
+  // (docs/hardware-sources.md); none: no cost figures unless the scenario gives a price.
+  std::optional<double> price_per_device_hour;
 
   // Peak for a compute dtype; a dtype without its own peak runs at the bf16 rate (weight-only
   // quantisation: values are up-converted before the matrix unit).

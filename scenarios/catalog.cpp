@@ -1,6 +1,8 @@
 #include "scenarios/catalog.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
@@ -262,6 +264,21 @@ std::string find_collective_profile(const std::string& text, const std::string& 
   return "";
 }
 
+bool read_price_per_device_hour(MapReader& r, const std::string& key, std::optional<double>& out) {
+  std::string text;
+  if (!r.text(key, text, Req::kOptional)) return false;
+  char* end = nullptr;
+  const double v = std::strtod(text.c_str(), &end);
+  const bool number = !text.empty() && *end == '\0' && std::isfinite(v);
+  if (!number || v <= 0) {
+    r.error(key, "expected a price in US dollars per device per hour, a number > 0 without a "
+                 "unit (e.g. 2.5), got '" + text + "'");
+    return false;
+  }
+  out = v;
+  return true;
+}
+
 void read_hardware_fields(MapReader& r, Hardware& h, Req req) {
   const Req opt = Req::kOptional;
   r.text("name", h.name, req);
@@ -306,6 +323,7 @@ void read_hardware_fields(MapReader& r, Hardware& h, Req req) {
   r.integer("compute_units", h.compute_units, opt, 1, 1 << 20);
   r.quantity("clock", h.clock, Dimension::kRate, opt, 1.0);
   r.quantity("l2_capacity", h.l2_capacity, Dimension::kBytes, opt);
+  read_price_per_device_hour(r, "price_per_device_hour", h.price_per_device_hour);
   // Hardware described in YAML prices collectives by link class unless it names another model.
   if (req == Req::kRequired) {
     ParamSet defaults;  // completed now, so a resolved file reads back to the same parameters

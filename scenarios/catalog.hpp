@@ -24,6 +24,9 @@ enum class CatalogKind { kModels, kHardware, kLinks };
 // (a full description); with kOptional only present fields override `m` (a preset's values).
 void read_model_fields(MapReader& r, ModelArch& m, Req req);
 void read_hardware_fields(MapReader& r, Hardware& h, Req req);
+// An hourly price per device in US dollars at `key` (a plain number > 0, e.g. 2.5): the
+// scenario's `cost.price_per_device_hour` and the hardware's `price_per_device_hour`.
+bool read_price_per_device_hour(MapReader& r, const std::string& key, std::optional<double>& out);
 
 // Resolves a scenario section (preset name, preset + overrides, or inline) at `key` of
 // `parent`. Returns false (with diagnostics) on failure.

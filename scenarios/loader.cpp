@@ -316,6 +316,13 @@ void read_slo(MapReader& root, Scenario& s) {
   r->finish();
 }
 
+void read_cost(MapReader& root, Scenario& s) {
+  auto r = root.map("cost", Req::kOptional);
+  if (!r) return;
+  read_price_per_device_hour(*r, "price_per_device_hour", s.cost.price_per_device_hour);
+  r->finish();
+}
+
 void read_output(MapReader& root, Scenario& s) {
   auto r = root.map("output", Req::kOptional);
   if (!r) return;
@@ -390,6 +397,7 @@ bool read_sections(MapReader& r, Scenario& s, const std::string& display_name,
   read_speculative(r, s);
   read_workload(r, s);
   read_slo(r, s);
+  read_cost(r, s);
   read_output(r, s);
   r.finish();
   return model_ok && hw_ok;

@@ -2,6 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 
 #include "models/acceptance_model.hpp"
@@ -28,6 +30,16 @@ std::string q(double v, Dimension d) {
                      : d == Dimension::kFlopRate  ? "FLOP/s"
                                                   : "/s";
   std::snprintf(buf, sizeof buf, "%.17g%s", v, unit);
+  return buf;
+}
+
+// A plain number in the shortest text that reads back exactly (prices).
+std::string exact(double v) {
+  char buf[64];
+  for (int digits = 15; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, "%.*g", digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
   return buf;
 }
 
@@ -127,6 +139,8 @@ void hardware(YAML::Emitter& e, const Hardware& h) {
     e << YAML::Key << "clock" << YAML::Value << q(h.clock.value(), Dimension::kRate);
   if (h.l2_capacity.value() > 0)
     e << YAML::Key << "l2_capacity" << YAML::Value << q(h.l2_capacity.value(), Dimension::kBytes);
+  if (h.price_per_device_hour)
+    e << YAML::Key << "price_per_device_hour" << YAML::Value << exact(*h.price_per_device_hour);
   e << YAML::EndMap;
 }
 
@@ -226,6 +240,11 @@ std::string resolved_yaml(const Scenario& s) {
     if (s.slo.tpot) e << YAML::Key << "tpot" << YAML::Value << q(s.slo.tpot->value(), Dimension::kTime);
     if (s.slo.e2e) e << YAML::Key << "e2e" << YAML::Value << q(s.slo.e2e->value(), Dimension::kTime);
     e << YAML::EndMap;
+  }
+  if (s.cost.price_per_device_hour) {
+    e << YAML::Key << "cost" << YAML::Value << YAML::BeginMap << YAML::Key
+      << "price_per_device_hour" << YAML::Value << exact(*s.cost.price_per_device_hour)
+      << YAML::EndMap;
   }
   e << YAML::Key << "output" << YAML::Value << YAML::BeginMap;
   e << YAML::Key << "requests_csv" << YAML::Value << s.output.requests_csv;

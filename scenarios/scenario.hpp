@@ -112,6 +112,12 @@ struct SloConfig {
   [[nodiscard]] bool any() const { return ttft || tpot || e2e; }
 };
 
+// What the devices cost: US dollars per device per hour. The scenario's price overrides the
+// hardware preset's; neither: no cost figures (no price is assumed).
+struct CostConfig {
+  std::optional<double> price_per_device_hour;
+};
+
 struct OutputConfig {
   std::string dir;  // empty: results/<name>
   bool requests_csv = true;
@@ -129,6 +135,7 @@ struct Scenario {
   SpeculativeConfig speculative;
   WorkloadConfig workload;
   SloConfig slo;
+  CostConfig cost;
   OutputConfig output;
   std::string source_file;  // where it was read from
   // Where the keys whose problems can only be found later were written ("workload.source.path"
@@ -136,6 +143,12 @@ struct Scenario {
   // and their parameters, output.dir. Problems found when the run opens what they name are
   // reported there (scenarios/simulation_factory.hpp, scenario_key_error).
   std::map<std::string, std::string> places;
+
+  // The price the run is costed at: `cost.price_per_device_hour`, else the hardware's.
+  [[nodiscard]] std::optional<double> price_per_device_hour() const {
+    return cost.price_per_device_hour ? cost.price_per_device_hour
+                                      : hardware.price_per_device_hour;
+  }
 };
 
 }  // namespace moesim

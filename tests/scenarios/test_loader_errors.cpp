@@ -186,7 +186,7 @@ TEST_CASE("scenario: --set written wrongly") {
 TEST_CASE("scenario: a key that is a list or null is an unknown key, not a crash") {
   CHECK(errors_of(with("? [a, b]\n: 1\n")) ==
         "t.yaml:7:3: error: [a, b]: unknown key; (valid keys: name, seed, model, hardware, "
-        "cluster, deployment, serving, speculative, workload, slo, output)\n");
+        "cluster, deployment, serving, speculative, workload, slo, cost, output)\n");
   CHECK(errors_of(with("serving: {~: 1}\n")) ==
         "t.yaml:7:11: error: serving.~: unknown key; (valid keys: scheduler, router, "
         "decode_router, dp_scheduling, dp_router, cost_model, routing, engine, kv_block_size, memory_utilization, "
@@ -222,7 +222,7 @@ TEST_CASE("scenario: --set paths with empty keys, and keys a --set created") {
   CHECK(errors_of(kBase, {"sevring.kv_block_size=16"}) ==
         "--set sevring.kv_block_size=16: error: sevring: unknown key; did you mean 'serving'? "
         "(valid keys: name, seed, model, hardware, cluster, deployment, serving, speculative, "
-        "workload, slo, output)\n");
+        "workload, slo, cost, output)\n");
 }
 
 TEST_CASE("scenario: a plug-in map without 'name' is reported, not an internal error") {
