@@ -54,6 +54,13 @@ const char* profile_family_name(ProfileFamily f) {
   return "?";
 }
 
+bool has_own_profile_table(const Op& op) {
+  if (op.collective != Collective::kNone || op.op_class != OpClass::kElementwise) return true;
+  const char* kernel = elementwise_kernel(op);
+  return std::strcmp(kernel, "copy") != 0 ? std::strcmp(op.name, kernel) == 0
+                                          : std::strcmp(op.name, "elementwise_copy") == 0;
+}
+
 ProfileFamily profile_family(const Op& op) {
   if (op.collective != Collective::kNone) return ProfileFamily::kCommunication;
   if (std::strcmp(op.name, "attn_core") == 0) return ProfileFamily::kAttention;
@@ -270,8 +277,7 @@ auto ProfiledCostModel::elementwise(const Op& op, const Hardware& hw) const
   const double bytes = op.bytes.value();
   if (!(bytes > 0)) return std::nullopt;
   std::string kernel = elementwise_kernel(op);
-  bool stand_in = kernel != "copy" ? std::strcmp(op.name, kernel.c_str()) != 0
-                                   : std::strcmp(op.name, "elementwise_copy") != 0;
+  bool stand_in = !has_own_profile_table(op);
   auto it = elementwise_.find(kernel);
   if (it == elementwise_.end()) {
     it = elementwise_.find("copy");

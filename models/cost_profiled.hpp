@@ -45,6 +45,10 @@ inline constexpr int kProfileFamilies = 5;
 // The table family that prices `op`: by op name (attn_core, routed_experts, ...), else by class.
 [[nodiscard]] ProfileFamily profile_family(const Op& op);
 
+// Whether the tables time `op` under its own name; false for an elementwise op priced from
+// another kernel's table as a stand-in (the copy table for top-k, permutation, KV write).
+[[nodiscard]] bool has_own_profile_table(const Op& op);
+
 enum class Lookup { kExact, kScaled };
 
 // How ops were priced since construction (or the last reset), per family (index = family).

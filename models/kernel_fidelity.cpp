@@ -21,18 +21,6 @@ constexpr int kMaxQ = 5;
 
 using Price = std::function<std::optional<double>(const Op&)>;
 
-// Operators the profiler's tables do not time on their own (the profiled model prices them from
-// the copy table as a stand-in): left out of every comparison against the tables.
-bool without_table(std::string_view n) {
-  return n == op_names::kKvWrite || n == op_names::kTopK || n == op_names::kPermute ||
-         n == op_names::kUnpermute;
-}
-
-// The operators of an MoE block: router, top-k, permutation, shared and routed experts.
-bool in_moe_block(std::string_view n) {
-  return n.starts_with("moe_") || n == op_names::kSharedExperts || n == op_names::kRoutedExperts;
-}
-
 struct LayerPoint {
   double layer = 0, moe = 0;
 };
@@ -46,12 +34,11 @@ std::optional<LayerPoint> layer_time(const ModelArch& m, const RoutingModel& rou
   LayerPoint p;
   for (const Op& op : f.ops) {
     if (op.scope != OpScope::kPerLayer || op.collective != Collective::kNone) continue;
-    if (without_table(op.name)) continue;
+    if (!has_own_profile_table(op)) continue;  // compared only where the tables time it
     const auto t = price(op);
     if (!t) return std::nullopt;
     p.layer += *t * op.repeat / m.layers;
-    const std::string_view n(op.name);
-    if (in_moe_block(n)) p.moe += *t;
+    if (op_in_moe_block(op)) p.moe += *t;
   }
   return p;
 }
@@ -104,7 +91,7 @@ double measured_layer_prediction(const MeasuredLayer& l,
   for (const Op& op : f.ops) {
     if (op.scope != OpScope::kPerLayer || op.collective != Collective::kNone) continue;
     const std::string_view n(op.name);
-    const bool moe_op = in_moe_block(n);
+    const bool moe_op = op_in_moe_block(op);
     if (l.moe_block && !moe_op) continue;
     if (l.model.is_moe() && !l.moe_block) {
       if (l.dense_ffn && moe_op) continue;                  // a dense layer of an MoE model
@@ -225,7 +212,7 @@ std::vector<KernelGpuReport> kernel_leave_one_out(const std::vector<KernelCheckD
                                                      cost_models().create("roofline", {})));
         r.direct_tables = direct_layer_errors(
             x.layers, [&](const Op& op) -> std::optional<double> {
-              if (without_table(op.name)) return 0.0;
+              if (!has_own_profile_table(op)) return 0.0;
               return table.lookup(op, hw);
             });
       }

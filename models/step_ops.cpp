@@ -300,6 +300,12 @@ bool op_is_rank_local(const Op& op) {
          std::strcmp(op.name, op_names::kCombine) != 0;
 }
 
+bool op_in_moe_block(const Op& op) {
+  return std::strncmp(op.name, "moe_", 4) == 0 ||
+         std::strcmp(op.name, op_names::kSharedExperts) == 0 ||
+         std::strcmp(op.name, op_names::kRoutedExperts) == 0;
+}
+
 ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const BatchShape& b,
                              const RoutingModel* routing, const DispatchModel* dispatch) {
   check_layout(m, par);

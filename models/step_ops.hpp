@@ -34,6 +34,10 @@ struct ForwardOps {
 // that schedule their own batches run the first kind on their own batch and meet at the second.
 [[nodiscard]] bool op_is_rank_local(const Op& op);
 
+// Whether `op` belongs to an MoE block: router, top-k, permutation, un-permute, shared and routed
+// experts (what the profiler's moe_block times).
+[[nodiscard]] bool op_in_moe_block(const Op& op);
+
 // Op names (stable; documented in the README). Routed experts contain "experts".
 namespace op_names {
 inline constexpr const char* kQkvProj = "attn_qkv_proj";

@@ -184,9 +184,7 @@ Seconds Instance::price_step() {
     else if (p.op.op_class == OpClass::kAttention || std::strncmp(p.op.name, "attn", 4) == 0)
       record_.attention += t;
     else if (p.op.op_class == OpClass::kGroupedGemm) record_.experts += t;
-    else if (std::strcmp(p.op.name, op_names::kDenseFfn) == 0 ||
-             std::strcmp(p.op.name, op_names::kSharedExperts) == 0 ||
-             std::strncmp(p.op.name, "moe_", 4) == 0)  // router, top-k, (un)permute
+    else if (std::strcmp(p.op.name, op_names::kDenseFfn) == 0 || op_in_moe_block(p.op))
       record_.ffn += t;
     else record_.other += t;
   }
