@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <iterator>
 
 #include "models/errors.hpp"
 
@@ -45,9 +46,22 @@ ServingMetrics serving_metrics(const std::vector<RequestTimes>& r,
     for (double t : tick_times) {
       for (const auto& x : r) sum += (x.scheduled <= first + t && first + t < x.last_token) ? 1 : 0;
     }
-    m.mean_running = sum / double(tick_times.size());
+    m.mean_in_flight = sum / double(tick_times.size());
   }
   return m;
+}
+
+double mean_count_at_ticks(const std::vector<std::pair<double, double>>& steps, double origin,
+                           const std::vector<double>& tick_times) {
+  if (tick_times.empty()) return -1;
+  double sum = 0;
+  for (double t : tick_times) {
+    const auto after = std::upper_bound(
+        steps.begin(), steps.end(), origin + t,
+        [](double x, const std::pair<double, double>& s) { return x < s.first; });
+    if (after != steps.begin()) sum += std::prev(after)->second;
+  }
+  return sum / double(tick_times.size());
 }
 
 std::vector<FidelityRow> fidelity_rows(const ServingMetrics& a, const ServingMetrics& b) {
@@ -66,7 +80,10 @@ std::vector<FidelityRow> fidelity_rows(const ServingMetrics& a, const ServingMet
   rows.push_back({"queueing mean (s)", a.queueing, b.queueing});
   rows.push_back({"prefill mean (s)", a.prefill, b.prefill});
   if (a.mean_running >= 0 && b.mean_running >= 0)
-    rows.push_back({"mean running requests", a.mean_running, b.mean_running});
+    rows.push_back({"running requests (engine count, mean)", a.mean_running, b.mean_running});
+  if (a.mean_in_flight >= 0 && b.mean_in_flight >= 0)
+    rows.push_back({"in flight (scheduled to last token, mean)", a.mean_in_flight,
+                    b.mean_in_flight});
   rows.push_back({"makespan (s)", a.makespan, b.makespan});
   return rows;
 }

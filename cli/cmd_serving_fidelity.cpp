@@ -33,7 +33,15 @@ struct RunOutcome {
 RunOutcome evaluate(const RunCase& c, const std::vector<std::string>& sets) {
   RunOutcome o;
   o.sim = replay(c.run, c.sc, sets);
-  o.rows = fidelity_rows(c.measured, serving_metrics(o.sim.requests, c.tick_times));
+  ServingMetrics predicted = serving_metrics(o.sim.requests, c.tick_times);
+  // The simulated clock starts at the first arrival (queued times replayed from the first).
+  double origin = 0;
+  if (!o.sim.requests.empty()) {
+    origin = o.sim.requests.front().arrival;
+    for (const auto& x : o.sim.requests) origin = std::min(origin, x.arrival);
+  }
+  predicted.mean_running = mean_count_at_ticks(o.sim.step_running, origin, c.tick_times);
+  o.rows = fidelity_rows(c.measured, predicted);
   return o;
 }
 
@@ -149,13 +157,11 @@ int serving_fidelity_command(const Args& a) {
     RunCase c;
     c.run = read_serving_run(dir);
     c.sc = replay_scenario(c.run, opt);
-    c.measured = serving_metrics(measured_times(c.run), {});
+    for (const auto& t : c.run.ticks) c.tick_times.push_back(t.t);
+    c.measured = serving_metrics(measured_times(c.run), c.tick_times);
     if (!c.run.ticks.empty()) {
       double sum = 0;
-      for (const auto& t : c.run.ticks) {
-        sum += t.running;
-        c.tick_times.push_back(t.t);
-      }
+      for (const auto& t : c.run.ticks) sum += t.running;
       c.measured.mean_running = sum / double(c.run.ticks.size());
     }
     cases.push_back(std::move(c));

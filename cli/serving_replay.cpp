@@ -48,7 +48,12 @@ class ReplaySource final : public RequestSource {
 
 class ReplayObserver final : public SimObserver {
  public:
-  void on_step(const StepRecord&) override { ++steps; }
+  void on_step(const StepRecord& r) override {
+    ++steps;
+    double running = 0;
+    for (std::int64_t n : r.rank_running) running += double(n);
+    step_running.push_back({r.start.value(), running});
+  }
   void on_itl(const std::vector<double>&) override {}
   void on_finished(const Sequence& s) override {
     const double start = s.prefill_start.value() >= 0 ? s.prefill_start.value() : s.req.arrival.value();
@@ -57,6 +62,7 @@ class ReplayObserver final : public SimObserver {
   }
   void on_rejected(const Sequence&, const char*) override { ++rejected; }
   std::vector<std::array<double, 6>> rows;
+  std::vector<std::array<double, 2>> step_running;  // start, running after planning
   long long steps = 0, rejected = 0;
 };
 
@@ -195,10 +201,12 @@ ReplayResult replay(const ServingRun& run, const ReplayScenario& sc,
       setup.source = std::make_unique<ReplaySource>(run);
       ReplayObserver obs;
       const SimulationTotals t = run_simulation(setup, obs, nullptr);
-      const double head[4] = {double(obs.rows.size()), double(obs.rejected), double(obs.steps),
-                              double(t.preemptions)};
+      const double head[5] = {double(obs.rows.size()), double(obs.rejected), double(obs.steps),
+                              double(t.preemptions), double(obs.step_running.size())};
       rc = write_all(fds[1], head, sizeof head) &&
-                   write_all(fds[1], obs.rows.data(), obs.rows.size() * sizeof obs.rows[0])
+                   write_all(fds[1], obs.rows.data(), obs.rows.size() * sizeof obs.rows[0]) &&
+                   write_all(fds[1], obs.step_running.data(),
+                             obs.step_running.size() * sizeof obs.step_running[0])
                ? 0
                : 3;
     } catch (const std::exception& e) {
@@ -217,8 +225,8 @@ ReplayResult replay(const ServingRun& run, const ReplayScenario& sc,
   std::memcpy(data.data(), bytes.data(), data.size() * sizeof(double));
   int status = 0;
   waitpid(pid, &status, 0);
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || data.size() < 4 ||
-      data.size() != 4 + 6 * std::size_t(data[0]))
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || data.size() < 5 ||
+      data.size() != 5 + 6 * std::size_t(data[0]) + 2 * std::size_t(data[4]))
     throw InputError("the replay of " + run.dir + " failed");
   ReplayResult r;
   r.rejected = (long long)data[1];
@@ -226,9 +234,12 @@ ReplayResult replay(const ServingRun& run, const ReplayScenario& sc,
   r.preemptions = (long long)data[3];
   std::vector<std::array<double, 6>> rows(static_cast<std::size_t>(data[0]));
   for (std::size_t i = 0; i < rows.size(); ++i)
-    std::copy_n(data.begin() + std::ptrdiff_t(4 + 6 * i), 6, rows[i].begin());
+    std::copy_n(data.begin() + std::ptrdiff_t(5 + 6 * i), 6, rows[i].begin());
   std::sort(rows.begin(), rows.end());  // by request id: deterministic order
   for (const auto& x : rows) r.requests.push_back({x[1], x[2], x[3], x[4], (std::int64_t)x[5]});
+  const std::size_t at = 5 + 6 * rows.size();
+  for (std::size_t i = 0; i < std::size_t(data[4]); ++i)
+    r.step_running.push_back({data[at + 2 * i], data[at + 2 * i + 1]});
   return r;
 }
 

@@ -39,6 +39,8 @@ struct ReplayScenario {
 struct ReplayResult {
   std::vector<RequestTimes> requests;  // completed requests, on the simulated clock
   long long rejected = 0, steps = 0, preemptions = 0;
+  // Per step, in order: its start and the sequences running once it was planned (all ranks).
+  std::vector<std::pair<double, double>> step_running;
 };
 
 // Loads the scenario (with o.sets), replays the run's exact arrivals (queued times) and lengths,

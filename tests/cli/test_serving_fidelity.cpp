@@ -70,7 +70,8 @@ TEST_CASE("fidelity --serving: the measured column of a hand-written run") {
         "| TTFT p90 (s) | 1 | ", "| TTFT p99 (s) | 1 | ", "| TPOT mean (s) | 0.3 | ",
         "| TPOT p50 (s) | 0.1 | ", "| TPOT p90 (s) | 0.5 | ", "| E2E mean (s) | 0.8167 | ",
         "| E2E p50 (s) | 0.7 | ", "| E2E p90 (s) | 1.5 | ", "| queueing mean (s) | 0.1667 | ",
-        "| prefill mean (s) | 0.4167 | ", "| mean running requests | 1 | ", "| makespan (s) | 2 | ",
+        "| prefill mean (s) | 0.4167 | ", "| running requests (engine count, mean) | 1 | ",
+        "| in flight (scheduled to last token, mean) | 1 | ", "| makespan (s) | 2 | ",
         "- hardware rtx-4090 (from 'NVIDIA GeForce RTX 4090')",
         "- KV cache 1999 blocks of 16 tokens",
         "- simulated: "}) {
