@@ -42,12 +42,14 @@ struct RunOutcome {
 // One `moesim run SCENARIO --out DIR --set ...`, stdout and stderr into DIR/log.txt;
 // the metric evaluated over DIR/summary.json.
 RunOutcome run_one(const std::string& exe, const ValidationFigure& f,
-                   const std::vector<std::string>& extra, const std::string& dir) {
+                   const std::vector<std::string>& extra, const std::vector<std::string>& global,
+                   const std::string& dir) {
   fs::remove_all(dir);
   fs::create_directories(dir);
   std::vector<std::string> args{exe, "run", f.scenario, "--out", dir};
   for (const auto& s : f.set) args.insert(args.end(), {"--set", s});
   for (const auto& s : extra) args.insert(args.end(), {"--set", s});
+  for (const auto& s : global) args.insert(args.end(), {"--set", s});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -135,19 +137,20 @@ int cmd_validation(int argc, char** argv) {
   }
   const std::string exe = fs::read_symlink("/proc/self/exe").string();
   const bool quiet = a.has("quiet");
+  const std::vector<std::string> global = a.all("set");
   std::vector<ValidationRow> rows;
   for (const auto& f : m.figures) {
     if (!only.empty() && f.id != only) continue;
     ValidationRow row{f.id, f.source, f.unit, f.published, std::nullopt, ""};
     if (f.peak_over.empty()) {
-      const RunOutcome r = run_one(exe, f, {}, runs + "/" + f.id);
+      const RunOutcome r = run_one(exe, f, {}, global, runs + "/" + f.id);
       row.predicted = r.value;
       row.note = r.error;
     } else {
       std::vector<std::pair<std::string, double>> values;
       for (std::size_t k = 0; k < f.peak_over.size(); ++k) {
         const RunOutcome r =
-            run_one(exe, f, f.peak_over[k], runs + "/" + f.id + "." + std::to_string(k));
+            run_one(exe, f, f.peak_over[k], global, runs + "/" + f.id + "." + std::to_string(k));
         if (!r.value) {
           row.predicted.reset();
           row.note = label(f.peak_over[k]) + ": " + r.error;

@@ -48,9 +48,12 @@ std::vector<CommandSpec> make_specs() {
   s.push_back(
       {.name = "validation",
        .summary = "the seed papers' published figures versus moesim's predictions",
-       .synopsis = {"validation MANIFEST.yaml [--out DIR] [--only ID] [--quiet]"},
-       .description = "MANIFEST: scenarios/validation/figures.yaml, or one written like it.\n",
-       .options = {{.name = "out",
+       .synopsis = {"validation MANIFEST.yaml [--out DIR] [--only ID] [--set path=value]... [--quiet]"},
+       .description = "MANIFEST: scenarios/validation/figures.yaml, or one written like it. --set "
+                      "applies to every figure's run, after the figure's own overrides (a what-if "
+                      "over the whole table, e.g. serving.cost_model=kernel).\n",
+       .options = {kSet,
+                   {.name = "out",
                     .value = "DIR",
                     .help = "write validation.md and validation.csv there and keep runs/<id>"},
                    {.name = "only", .value = "ID", .help = "run only the figure with this id"},

@@ -23,17 +23,20 @@ double log_dist(double a, double b) { return std::abs(std::log(a / b)); }
 DType table_dtype(DType d) { return d == DType::kFp16 ? DType::kBf16 : d; }
 double roof(const Op& op, const Hardware& hw) { return roofline_time(op, hw).time.value(); }
 
+// The measured elementwise table that prices `op`: its own for the kinds the profiler times,
+// else the plain copy.
 const char* elementwise_kernel(const Op& op) {
-  static const std::array<std::pair<const char*, const char*>, 5> names = {
-      {{"norms_residual", "norms_residual"},
-       {"embedding", "embedding"},
-       {"sampling", "sampling"},
-       {"rejection_sampling", "sampling"},
-       {"elementwise_copy", "copy"}}};
-  for (const auto& [name, kernel] : names) {
-    if (std::strcmp(op.name, name) == 0) return kernel;
+  switch (op.kind) {
+    case OpKind::kNorms:
+      return "norms_residual";
+    case OpKind::kEmbedding:
+      return "embedding";
+    case OpKind::kSampling:
+    case OpKind::kRejection:
+      return "sampling";
+    default:
+      return "copy";
   }
-  return "copy";
 }
 
 }  // namespace
@@ -56,15 +59,21 @@ const char* profile_family_name(ProfileFamily f) {
 
 bool has_own_profile_table(const Op& op) {
   if (op.collective != Collective::kNone || op.op_class != OpClass::kElementwise) return true;
-  const char* kernel = elementwise_kernel(op);
-  return std::strcmp(kernel, "copy") != 0 ? std::strcmp(op.name, kernel) == 0
-                                          : std::strcmp(op.name, "elementwise_copy") == 0;
+  switch (op.kind) {
+    case OpKind::kNorms:
+    case OpKind::kEmbedding:
+    case OpKind::kSampling:
+    case OpKind::kElementwiseCopy:
+      return true;  // the table of its own kernel
+    default:
+      return false;  // priced from another kernel's table (rejection sampling from sampling's)
+  }
 }
 
 ProfileFamily profile_family(const Op& op) {
   if (op.collective != Collective::kNone) return ProfileFamily::kCommunication;
-  if (std::strcmp(op.name, "attn_core") == 0) return ProfileFamily::kAttention;
-  if (std::strcmp(op.name, "routed_experts") == 0) return ProfileFamily::kGroupedGemm;
+  if (op.kind == OpKind::kAttnCore) return ProfileFamily::kAttention;
+  if (op.kind == OpKind::kRoutedExperts) return ProfileFamily::kGroupedGemm;
   switch (op.op_class) {
     case OpClass::kGemm:
       return ProfileFamily::kGemm;
@@ -159,8 +168,7 @@ auto ProfiledCostModel::gemm_op(const Op& op, const Hardware& hw) const -> std::
   const double m = op.m, n = op.n, k = op.k;
   if (!(m > 0 && n > 0 && k > 0)) return std::nullopt;
   const double mats = op.flops.value() / (2.0 * m * n * k);
-  const bool ffn =
-      std::strcmp(op.name, "dense_ffn") == 0 || std::strcmp(op.name, "shared_experts") == 0;
+  const bool ffn = op.kind == OpKind::kDenseFfn || op.kind == OpKind::kSharedExperts;
   auto sum = [](std::optional<Value> a, std::optional<Value> b) -> std::optional<Value> {
     if (!a || !b) return std::nullopt;
     return Value{a->seconds + b->seconds, a->scaled || b->scaled};

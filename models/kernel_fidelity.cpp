@@ -90,12 +90,11 @@ double measured_layer_prediction(const MeasuredLayer& l,
   double t = 0;
   for (const Op& op : f.ops) {
     if (op.scope != OpScope::kPerLayer || op.collective != Collective::kNone) continue;
-    const std::string_view n(op.name);
     const bool moe_op = op_in_moe_block(op);
     if (l.moe_block && !moe_op) continue;
     if (l.model.is_moe() && !l.moe_block) {
       if (l.dense_ffn && moe_op) continue;                  // a dense layer of an MoE model
-      if (!l.dense_ffn && n == op_names::kDenseFfn) continue;  // an MoE layer
+      if (!l.dense_ffn && op.kind == OpKind::kDenseFfn) continue;  // an MoE layer
     }
     t += price(op);
   }

@@ -298,7 +298,7 @@ std::vector<LayerRow> read_layer_table(const std::string& path, bool moe_block) 
 
 Op table_gemm_op(double m, double n, double k, DType dtype) {
   Op op;
-  op.name = "gemm";
+  op.name = "gemm";  // a measured table's GEMM: kind kOther
   op.op_class = OpClass::kGemm;
   op.dtype = dtype;
   op.flops = Flops(2.0 * m * n * k);
@@ -311,8 +311,7 @@ Op table_gemm_op(double m, double n, double k, DType dtype) {
 
 Op table_grouped_op(double tokens, double active, double hidden, double inter, DType dtype) {
   constexpr double mats = 3.0;  // gated experts
-  Op op;
-  op.name = "routed_experts";
+  Op op = make_op(OpKind::kRoutedExperts);
   op.op_class = OpClass::kGroupedGemm;
   op.dtype = dtype;
   op.flops = Flops(2.0 * mats * hidden * inter * tokens);
@@ -329,8 +328,7 @@ Op table_attention_op(const AttentionConfig& c, double batch, double q, double c
   const AttentionWork w = attention_work(c, shard);
   const double t = batch * q, n = batch * (context + q);
   const double pairs = batch * q * (context + (q + 1.0) / 2.0);
-  Op op;
-  op.name = "attn_core";
+  Op op = make_op(OpKind::kAttnCore);
   op.op_class = OpClass::kAttention;
   op.dtype = DType::kBf16;
   op.flops = Flops(pairs * (prefill ? w.flops_per_pair_prefill : w.flops_per_pair_decode));
@@ -342,13 +340,13 @@ Op table_attention_op(const AttentionConfig& c, double batch, double q, double c
 }
 
 Op table_elementwise_op(const std::string& kernel, double bytes) {
-  static const std::map<std::string, const char*> names = {{"norms_residual", "norms_residual"},
-                                                           {"embedding", "embedding"},
-                                                           {"sampling", "sampling"},
-                                                           {"copy", "elementwise_copy"}};
-  Op op;
-  auto it = names.find(kernel);
-  op.name = it == names.end() ? "elementwise" : it->second;
+  static const std::map<std::string, OpKind> kinds = {{"norms_residual", OpKind::kNorms},
+                                                      {"embedding", OpKind::kEmbedding},
+                                                      {"sampling", OpKind::kSampling},
+                                                      {"copy", OpKind::kElementwiseCopy}};
+  const auto it = kinds.find(kernel);
+  Op op = it == kinds.end() ? Op{} : make_op(it->second);
+  if (it == kinds.end()) op.name = "elementwise";
   op.op_class = OpClass::kElementwise;
   op.bytes = Bytes(bytes);
   op.m = bytes;

@@ -27,7 +27,7 @@ class HeadSpeculation final : public SpeculationModel {
   Seconds draft_time(const DraftInputs& in) const override {
     const StepCost step = in.target.evaluate(in.decode);
     Seconds head = step.per_layer_mean(in.target.model().layers) * fraction_;
-    head += step.time_of(op_names::kLmHead) + step.time_of(op_names::kSampling);
+    head += step.time_of(OpKind::kLmHead) + step.time_of(OpKind::kSampling);
     return head * double(in.gamma);
   }
 

@@ -4,8 +4,7 @@ namespace moesim {
 
 Op rejection_sampling_op(const ModelArch& target, const BatchShape& decode, int gamma,
                          const Parallel& par) {
-  Op op;
-  op.name = op_names::kRejection;
+  Op op = make_op(OpKind::kRejection);
   op.op_class = OpClass::kElementwise;
   op.scope = OpScope::kPerStep;
   // Target probabilities at gamma+1 positions and draft probabilities at gamma, fp32, for the

@@ -23,6 +23,14 @@ Seconds StepCost::time_of(const char* name) const {
   return s;
 }
 
+Seconds StepCost::time_of(OpKind kind) const {
+  Seconds s{0};
+  for (const auto& p : ops) {
+    if (p.op.kind == kind) s += p.total();
+  }
+  return s;
+}
+
 namespace {
 // Fused dispatch / combine: each op that sets hidden_behind_experts = f hides up to f of the
 // routed experts' time per occurrence, from a budget the ops share in op order.
@@ -33,7 +41,7 @@ void hide_behind_experts(StepCost& out) {
     if (budget.value() < 0) {
       budget = Seconds(0);
       for (const PricedOp& e : out.ops) {
-        if (std::strcmp(e.op.name, op_names::kRoutedExperts) == 0) budget += e.time;
+        if (e.op.kind == OpKind::kRoutedExperts) budget += e.time;
       }
       budget = budget * p.op.hidden_behind_experts;
     }

@@ -32,6 +32,8 @@ struct StepCost {
   Seconds fused_saving{0};
   // Sum of per-layer ops divided by the number of layers (a mean layer).
   [[nodiscard]] Seconds per_layer_mean(int layers) const;
+  [[nodiscard]] Seconds time_of(OpKind kind) const;
+  // By display name (reports and tests); the product classifies by kind.
   [[nodiscard]] Seconds time_of(const char* name) const;
 };
 

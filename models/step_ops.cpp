@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
 #include <memory>
 #include <utility>
 #include <string>
@@ -40,10 +39,9 @@ const Linear kRouterLayer{dtype_bytes(kStreamDType), dtype_bytes(kStreamDType), 
 
 // A GEMM of M tokens through a K x N weight (FLOPs 2MNK; bytes: weights, input activations,
 // output in the stream format).
-Op gemm(const char* name, double m, double n, double k, const Linear& f, OpScope scope,
+Op gemm(OpKind kind, double m, double n, double k, const Linear& f, OpScope scope,
         double repeat) {
-  Op op;
-  op.name = name;
+  Op op = make_op(kind);
   op.op_class = OpClass::kGemm;
   op.scope = scope;
   op.repeat = repeat;
@@ -56,17 +54,17 @@ Op gemm(const char* name, double m, double n, double k, const Linear& f, OpScope
   return op;
 }
 
-Op comm(const char* name, Collective c, double message, int group, double repeat, DType dtype) {
+Op comm(OpKind kind, Collective c, double message, int group, double repeat, DType dtype) {
   Op op = collective_op(c, Bytes(message), group);
-  op.name = name;
+  op.kind = kind;
+  op.name = op_kind_name(kind);
   op.repeat = repeat;
   op.dtype = dtype;
   return op;
 }
 
-Op elementwise(const char* name, double bytes, OpScope scope, double repeat, DType dtype) {
-  Op op;
-  op.name = name;
+Op elementwise(OpKind kind, double bytes, OpScope scope, double repeat, DType dtype) {
+  Op op = make_op(kind);
   op.op_class = OpClass::kElementwise;
   op.scope = scope;
   op.repeat = repeat;
@@ -85,11 +83,10 @@ double ffn_activation_bytes(const ModelArch& m, const Linear& f, double tokens, 
 }
 
 // Gated (3 matrices) or plain (2) FFN of M tokens, intermediate `inter` on this device.
-Op ffn(const char* name, const ModelArch& m, double tokens, double inter, double repeat) {
+Op ffn(OpKind kind, const ModelArch& m, double tokens, double inter, double repeat) {
   const double mats = m.ffn_gated ? 3.0 : 2.0;
   const Linear f = linear_layers(m.precision);
-  Op op;
-  op.name = name;
+  Op op = make_op(kind);
   op.op_class = OpClass::kGemm;
   op.repeat = repeat;
   op.flops = Flops(2.0 * mats * m.hidden * inter * tokens);
@@ -143,9 +140,9 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
     const double qk = a.qk_nope_head_dim + a.qk_rope_head_dim;
     // Queries: optional low-rank compression, then per-head up-projection (sharded over TP).
     Op q = a.q_lora_rank > 0
-               ? gemm(op_names::kQProj, t, a.q_lora_rank + heads * qk, m.hidden, f,
+               ? gemm(OpKind::kQProj, t, a.q_lora_rank + heads * qk, m.hidden, f,
                       OpScope::kPerLayer, layers)
-               : gemm(op_names::kQProj, t, heads * qk, m.hidden, f, OpScope::kPerLayer, layers);
+               : gemm(OpKind::kQProj, t, heads * qk, m.hidden, f, OpScope::kPerLayer, layers);
     if (a.q_lora_rank > 0) {  // two GEMMs: H -> q_lora (full), q_lora -> heads*qk (sharded)
       q.flops = Flops(2.0 * t * (double(m.hidden) * a.q_lora_rank + a.q_lora_rank * heads * qk));
       q.bytes = Bytes((double(m.hidden) * a.q_lora_rank + a.q_lora_rank * heads * qk) * f.w +
@@ -156,14 +153,13 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
     // (W_UK into the query for decode, W_UV onto the output), whose weights are read once.
     const double latent = a.kv_lora_rank + a.qk_rope_head_dim;
     const double absorbed = heads * a.kv_lora_rank * (a.qk_nope_head_dim + a.v_head_dim);
-    Op kv = gemm(op_names::kKvProj, t, latent, m.hidden, f, OpScope::kPerLayer, layers);
+    Op kv = gemm(OpKind::kKvProj, t, latent, m.hidden, f, OpScope::kPerLayer, layers);
     kv.flops = kv.flops + Flops(2.0 * t * absorbed);
     kv.bytes = kv.bytes + Bytes(absorbed * f.w);
     ops.push_back(kv);
     // Core: decode in the absorbed latent form (scores over kv_lora+rope, values over kv_lora);
     // prefill in the expanded form (scores over nope+rope, values over v_head_dim).
-    Op core;
-    core.name = op_names::kAttnCore;
+    Op core = make_op(OpKind::kAttnCore);
     core.op_class = OpClass::kAttention;
     core.repeat = layers;
     core.dtype = m.precision.attention;
@@ -177,13 +173,12 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
     core.units = std::max(1.0, double(b.sequences) / g);  // one latent head per sequence
     ops.push_back(core);
     ops.push_back(
-        gemm(op_names::kOutProj, t, m.hidden, heads * a.v_head_dim, f, OpScope::kPerLayer, layers));
+        gemm(OpKind::kOutProj, t, m.hidden, heads * a.v_head_dim, f, OpScope::kPerLayer, layers));
   } else {
     const double kv_heads_local = std::max(1.0, double(m.kv_heads) / par.tp);
-    ops.push_back(gemm(op_names::kQkvProj, t, (heads + 2.0 * kv_heads_local) * m.head_dim, m.hidden,
+    ops.push_back(gemm(OpKind::kQkvProj, t, (heads + 2.0 * kv_heads_local) * m.head_dim, m.hidden,
                        f, OpScope::kPerLayer, layers));
-    Op core;
-    core.name = op_names::kAttnCore;
+    Op core = make_op(OpKind::kAttnCore);
     core.op_class = OpClass::kAttention;
     core.repeat = layers;
     core.dtype = m.precision.attention;
@@ -195,7 +190,7 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
     core.units = std::max(1.0, double(b.sequences) / g) * kv_heads_local;
     ops.push_back(core);
     ops.push_back(
-        gemm(op_names::kOutProj, t, m.hidden, heads * m.head_dim, f, OpScope::kPerLayer, layers));
+        gemm(OpKind::kOutProj, t, m.hidden, heads * m.head_dim, f, OpScope::kPerLayer, layers));
   }
   // RoPE on the new queries and keys, and the new keys and values copied into the paged cache:
   // read and write once each.
@@ -205,10 +200,10 @@ void add_attention(const ModelArch& m, const Parallel& par, const BatchShape& b,
   const double kv_local = m.attention == AttentionKind::kMla
                               ? kv_bytes
                               : kv_bytes * std::max(1.0, double(m.kv_heads) / par.tp) / m.kv_heads;
-  ops.push_back(elementwise(op_names::kKvWrite, 2.0 * t * (kv_local + rope_dims * att_bytes),
+  ops.push_back(elementwise(OpKind::kKvWrite, 2.0 * t * (kv_local + rope_dims * att_bytes),
                             OpScope::kPerLayer, layers, m.precision.kv_cache));
   if (par.tp > 1) {
-    ops.push_back(comm(op_names::kTpAttn, Collective::kAllReduce, t * m.hidden * kStreamBytes,
+    ops.push_back(comm(OpKind::kTpAttn, Collective::kAllReduce, t * m.hidden * kStreamBytes,
                        par.tp, layers, kStreamDType));
   }
 }
@@ -225,21 +220,21 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
   const double t = double(b.tokens) / par.dp;
   const Linear f = linear_layers(m.precision);
   // Router: gate GEMM (hidden x experts) on every device for its group's tokens.
-  ops.push_back(gemm(op_names::kRouter, t, m.moe.experts, m.hidden, kRouterLayer,
+  ops.push_back(gemm(OpKind::kRouter, t, m.moe.experts, m.hidden, kRouterLayer,
                      OpScope::kPerLayer, layers));
   // Top-k over the gate's logits (read once; fp32 weight and int32 expert id written per pair),
   // then the pairs sorted by expert and the activations gathered into expert order, and after
   // the experts the k outputs of each token summed back with their weights (stream format).
   const double k = m.moe.top_k;
-  ops.push_back(elementwise(op_names::kTopK, t * (m.moe.experts * kStreamBytes + k * 8.0),
+  ops.push_back(elementwise(OpKind::kTopK, t * (m.moe.experts * kStreamBytes + k * 8.0),
                             OpScope::kPerLayer, layers, kStreamDType));
-  ops.push_back(elementwise(op_names::kPermute,
+  ops.push_back(elementwise(OpKind::kPermute,
                             t * k * (8.0 + 2.0 * m.hidden * f.a),
                             OpScope::kPerLayer, layers, m.precision.activations));
-  ops.push_back(elementwise(op_names::kUnpermute, t * (k + 1.0) * m.hidden * kStreamBytes + t * k * 4.0,
+  ops.push_back(elementwise(OpKind::kUnpermute, t * (k + 1.0) * m.hidden * kStreamBytes + t * k * 4.0,
                             OpScope::kPerLayer, layers, kStreamDType));
   if (m.moe.shared_experts > 0) {
-    ops.push_back(ffn(op_names::kSharedExperts, m, t,
+    ops.push_back(ffn(OpKind::kSharedExperts, m, t,
                       double(m.moe.shared_expert_intermediate) * m.moe.shared_experts / par.tp,
                       layers));
   }
@@ -250,8 +245,7 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
   const ExpertLoad load = routing.load(double(b.tokens), slots, par.ep);
   const double inter = double(m.moe.expert_intermediate) / par.expert_tp();
   const double mats = m.ffn_gated ? 3.0 : 2.0;
-  Op ex;
-  ex.name = op_names::kRoutedExperts;
+  Op ex = make_op(OpKind::kRoutedExperts);
   ex.op_class = OpClass::kGroupedGemm;
   ex.repeat = layers;
   ex.dtype = f.compute;
@@ -276,17 +270,17 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
     in.max_pairs = load.max_device_assignments;
     in.mean_pairs = load.mean_device_assignments;
     const Precision& p = m.precision;
-    for (auto [name, dtype] : {std::pair{op_names::kDispatch, p.dispatch},
-                               std::pair{op_names::kCombine, p.combine}}) {
+    for (auto [kind, dtype] : {std::pair{OpKind::kDispatch, p.dispatch},
+                               std::pair{OpKind::kCombine, p.combine}}) {
       in.bytes_per_token = ep_bytes_per_token(m, par, dtype);
       const DispatchModel::Call c = mode.call(in);
-      Op op = comm(name, Collective::kAllToAll, c.message.value(), par.devices(), layers, dtype);
+      Op op = comm(kind, Collective::kAllToAll, c.message.value(), par.devices(), layers, dtype);
       op.call = c.call;
       op.hidden_behind_experts = c.hidden_behind_experts;
       ops.push_back(op);
     }
   } else if (par.tp > 1) {
-    ops.push_back(comm(op_names::kTpMoe, Collective::kAllReduce, t * m.hidden * kStreamBytes,
+    ops.push_back(comm(OpKind::kTpMoe, Collective::kAllReduce, t * m.hidden * kStreamBytes,
                        par.tp, layers, kStreamDType));
   }
   return load;
@@ -295,15 +289,12 @@ ExpertLoad add_moe(const ModelArch& m, const Parallel& par, const BatchShape& b,
 }  // namespace
 
 bool op_is_rank_local(const Op& op) {
-  return std::strcmp(op.name, op_names::kRoutedExperts) != 0 &&
-         std::strcmp(op.name, op_names::kDispatch) != 0 &&
-         std::strcmp(op.name, op_names::kCombine) != 0;
+  return op.kind != OpKind::kRoutedExperts && op.kind != OpKind::kDispatch &&
+         op.kind != OpKind::kCombine;
 }
 
 bool op_in_moe_block(const Op& op) {
-  return std::strncmp(op.name, "moe_", 4) == 0 ||
-         std::strcmp(op.name, op_names::kSharedExperts) == 0 ||
-         std::strcmp(op.name, op_names::kRoutedExperts) == 0;
+  return op_block(op.kind) == OpBlock::kMoe && op.collective == Collective::kNone;
 }
 
 ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const BatchShape& b,
@@ -314,15 +305,15 @@ ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const Batc
   const double t = double(b.tokens) / par.dp;
   const Precision& p = m.precision;
   // Embedding lookup: one table row per token in, one stream vector out.
-  ops.push_back(elementwise(op_names::kEmbedding,
+  ops.push_back(elementwise(OpKind::kEmbedding,
                             t * m.hidden * (weight_element_bytes(p.embeddings) + kStreamBytes),
                             OpScope::kPerStep, 1, p.embeddings));
   add_attention(m, par, b, ops);
   if (m.dense_layers() > 0) {
     ops.push_back(
-        ffn(op_names::kDenseFfn, m, t, double(m.ffn_intermediate) / par.tp, m.dense_layers()));
+        ffn(OpKind::kDenseFfn, m, t, double(m.ffn_intermediate) / par.tp, m.dense_layers()));
     if (par.tp > 1) {
-      ops.push_back(comm(op_names::kTpFfn, Collective::kAllReduce, t * m.hidden * kStreamBytes,
+      ops.push_back(comm(OpKind::kTpFfn, Collective::kAllReduce, t * m.hidden * kStreamBytes,
                          par.tp, m.dense_layers(), kStreamDType));
     }
   }
@@ -331,14 +322,14 @@ ForwardOps build_forward_ops(const ModelArch& m, const Parallel& par, const Batc
     out.expert_load = add_moe(m, par, b, *routing, dispatch, ops);
   }
   // Two RMSNorms and two residual adds per layer: ~6 activation reads/writes of H per token.
-  ops.push_back(elementwise(op_names::kNorms, 6.0 * t * m.hidden * kStreamBytes, OpScope::kPerLayer,
+  ops.push_back(elementwise(OpKind::kNorms, 6.0 * t * m.hidden * kStreamBytes, OpScope::kPerLayer,
                             m.layers, kStreamDType));
   const double logits = double(b.logit_tokens) / par.dp;
   if (logits > 0) {
-    ops.push_back(gemm(op_names::kLmHead, logits, double(m.vocab) / par.tp, m.hidden,
+    ops.push_back(gemm(OpKind::kLmHead, logits, double(m.vocab) / par.tp, m.hidden,
                        lm_head_layer(p), OpScope::kPerStep, 1));
     // Softmax / top-p over fp32 logits: read and write once.
-    ops.push_back(elementwise(op_names::kSampling,
+    ops.push_back(elementwise(OpKind::kSampling,
                               logits * m.vocab * dtype_bytes(kLogitsDType) * 2.0, OpScope::kPerStep,
                               1, kLogitsDType));
   }

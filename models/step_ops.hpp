@@ -38,32 +38,5 @@ struct ForwardOps {
 // experts (what the profiler's moe_block times).
 [[nodiscard]] bool op_in_moe_block(const Op& op);
 
-// Op names (stable; documented in the README). Routed experts contain "experts".
-namespace op_names {
-inline constexpr const char* kQkvProj = "attn_qkv_proj";
-inline constexpr const char* kQProj = "attn_q_proj";
-inline constexpr const char* kKvProj = "attn_kv_proj";
-inline constexpr const char* kAttnCore = "attn_core";
-inline constexpr const char* kOutProj = "attn_out_proj";
-inline constexpr const char* kKvWrite = "attn_kv_write";  // RoPE and the KV-cache write
-inline constexpr const char* kTpAttn = "tp_allreduce_attn";
-inline constexpr const char* kDenseFfn = "dense_ffn";
-inline constexpr const char* kTpFfn = "tp_allreduce_ffn";
-inline constexpr const char* kRouter = "moe_router";
-inline constexpr const char* kTopK = "moe_topk";            // softmax and top-k of the gate
-inline constexpr const char* kPermute = "moe_permute";      // sort by expert, gather tokens
-inline constexpr const char* kUnpermute = "moe_unpermute";  // weighted sum back to tokens
-inline constexpr const char* kSharedExperts = "shared_experts";
-inline constexpr const char* kRoutedExperts = "routed_experts";
-inline constexpr const char* kDispatch = "ep_dispatch";
-inline constexpr const char* kCombine = "ep_combine";
-inline constexpr const char* kTpMoe = "tp_allreduce_moe";
-inline constexpr const char* kNorms = "norms_residual";
-inline constexpr const char* kEmbedding = "embedding";
-inline constexpr const char* kLmHead = "lm_head";
-inline constexpr const char* kSampling = "sampling";
-inline constexpr const char* kDraft = "draft";
-inline constexpr const char* kRejection = "rejection_sampling";
-}  // namespace op_names
 
 }  // namespace moesim

@@ -181,10 +181,10 @@ Seconds Instance::price_step() {
   for (const auto& p : cost.ops) {
     const Seconds t = p.total();
     if (p.op.collective != Collective::kNone) record_.communication += t;
-    else if (p.op.op_class == OpClass::kAttention || std::strncmp(p.op.name, "attn", 4) == 0)
+    else if (p.op.op_class == OpClass::kAttention || op_block(p.op.kind) == OpBlock::kAttention)
       record_.attention += t;
     else if (p.op.op_class == OpClass::kGroupedGemm) record_.experts += t;
-    else if (std::strcmp(p.op.name, op_names::kDenseFfn) == 0 || op_in_moe_block(p.op))
+    else if (p.op.kind == OpKind::kDenseFfn || op_in_moe_block(p.op))
       record_.ffn += t;
     else record_.other += t;
   }
