@@ -7,6 +7,7 @@
 #include <map>
 #include <sstream>
 
+#include "analysis/duration_format.hpp"
 #include "analysis/selection.hpp"
 #include "models/errors.hpp"
 
@@ -129,10 +130,7 @@ std::optional<double> ratio_to_first(const ComparisonRow& row, std::size_t run) 
 std::string format_metric(const std::string& metric, std::optional<double> v) {
   if (!v) return "n/a";
   if (!is_duration(metric)) return sig4(*v);
-  const double a = std::abs(*v);
-  if (a >= 1.0 || a == 0.0) return sig4(*v) + " s";
-  if (a >= 1e-3) return sig4(*v * 1e3) + " ms";
-  return sig4(*v * 1e6) + " us";
+  return format_duration(*v);  // as the run report prints them
 }
 
 std::string comparison_markdown(const std::vector<ComparedRun>& runs,

@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <regex>
 
 #include "analysis/svg_plot.hpp"
 #include "analysis/sweep_expr.hpp"
@@ -45,29 +46,87 @@ std::size_t require_column(const CsvTable& t, const std::string& name, const cha
   throw ConfigError("unknown " + std::string(what) + " column '" + name + "'" + hint);
 }
 
+// A row's value of a name: a number when the cell reads as one, else its text.
+ExprValue value_at(const CsvTable& t, std::size_t row, const std::string& name) {
+  const std::string& v = t.rows[row][*t.column(name)];
+  double d = 0;
+  if (parse_sweep_number(v, d)) return {d, {}};
+  return {0, v};
+}
+
 // results.csv writes an undefined statistic (null in summary.json: a mean of no sample, a ratio
-// over zero) as "null". It fails every constraint, and the removal says why.
-bool is_null_at(const CsvTable& t, std::size_t row, const Constraint& c) {
-  return !c.fits_memory && t.rows[row][*t.column(c.column)] == "null";
+// over zero) as "null". It fails every constraint that reads it, and the removal says why: the
+// first null column the constraint reads, or "" when none.
+std::string null_column(const CsvTable& t, std::size_t row, const Constraint& c) {
+  if (c.fits_memory) return "";
+  for (const auto& n : c.expr->names()) {
+    if (t.rows[row][*t.column(n)] == "null") return n;
+  }
+  return "";
 }
 
-std::string null_reason(const Constraint& c) {
-  return c.text + " (" + c.column + " is null: undefined for the point)";
+std::string null_reason(const Constraint& c, const std::string& column) {
+  return c.text + " (" + column + " is null: undefined for the point)";
 }
 
-bool passes(const CsvTable& t, std::size_t row, const Constraint& c) {
-  if (c.fits_memory) return cell(t, row, "status") == "ok";
-  if (is_null_at(t, row, c)) return false;
-  const std::string& v = t.rows[row][*t.column(c.column)];
-  double rhs = 0, lhs = 0;
-  if (!parse_sweep_number(c.value, rhs)) return c.op == "==" ? v == c.value : v != c.value;
-  if (!parse_sweep_number(v, lhs)) return false;
-  if (c.op == "<=") return lhs <= rhs;
-  if (c.op == "<") return lhs < rhs;
-  if (c.op == ">=") return lhs >= rhs;
-  if (c.op == ">") return lhs > rhs;
-  if (c.op == "==") return lhs == rhs;
-  return lhs != rhs;
+// "" when the row meets the constraint, else why not (the reason it is counted under).
+std::string failure(const CsvTable& t, std::size_t row, const Constraint& c) {
+  if (c.fits_memory) return cell(t, row, "status") == "ok" ? "" : c.text;
+  if (const std::string n = null_column(t, row, c); !n.empty()) return null_reason(c, n);
+  try {
+    return c.expr->evaluate_values([&](const std::string& n) { return value_at(t, row, n); }) != 0
+               ? ""
+               : c.text;
+  } catch (const ExpressionError& e) {
+    return c.text + " (" + e.what() + ")";
+  }
+}
+
+// A row's value on an axis; nullopt when a column it reads is not a number or it cannot be
+// computed (a division by zero).
+std::optional<double> axis_value(const CsvTable& t, std::size_t row, const Expression& e) {
+  try {
+    const double v = e.evaluate([&](const std::string& n) {
+      double d = 0;
+      const auto c = t.column(n);
+      if (!c || !parse_sweep_number(t.rows[row][*c], d)) throw ExpressionError("no number", 1);
+      return d;
+    });
+    if (std::isfinite(v)) return v;
+  } catch (const ExpressionError&) {
+  }
+  return std::nullopt;
+}
+
+// Checks that every name an expression reads is a column; throws ConfigError
+// "<option> '<text>': unknown column 'NAME' at column N; <hint>".
+void require_names(const CsvTable& t, const Expression& e, const std::string& option,
+                   const SuggestFn& suggest) {
+  for (const auto& n : e.names()) {
+    if (t.column(n)) continue;
+    std::string hint;
+    if (suggest) {
+      hint = "; " + suggest(n, t.header);
+    } else {
+      for (const auto& h : t.header) hint += (hint.empty() ? "; columns: " : ", ") + h;
+    }
+    throw ConfigError(option + " '" + e.text() + "': unknown column '" + n + "' at column " +
+                      std::to_string(e.column_of(n)) + hint);
+  }
+}
+
+Expression parse_axis(const PlotAxis& a) {
+  try {
+    Expression e = Expression::parse(a.expression);
+    if (e.is_comparison()) {
+      throw ExpressionError("an axis is a column or arithmetic over columns, not a comparison", 1);
+    }
+    return e;
+  } catch (const ExpressionError& e) {
+    const std::string what = e.what();
+    throw ConfigError((a.option.empty() ? "axis" : a.option) + " '" + a.expression + "': " + what +
+                      (what.find(" at column ") == std::string::npos ? " at column 1" : ""));
+  }
 }
 
 // Pareto front of (x, y), both maximised: p is dominated iff some q has x_q >= x_p and
@@ -99,14 +158,6 @@ std::vector<bool> front_of(const std::vector<std::pair<double, double>>& pts,
     g = e;
   }
   return out;
-}
-
-// (throughput per device, 1 / mean TPOT) of a row, when both are finite and TPOT > 0.
-std::optional<std::pair<double, double>> front_point(const CsvTable& t, std::size_t row) {
-  const auto x = number_at(t, row, t.column(kFrontThroughput));
-  const auto tpot = number_at(t, row, t.column(kFrontTpot));
-  if (!x || !tpot || *tpot <= 0) return std::nullopt;
-  return std::make_pair(*x, 1.0 / *tpot);
 }
 
 // One table line, each cell padded to its column's width (on the left when right-aligned).
@@ -186,32 +237,44 @@ Constraint parse_constraint(const std::string& text) {
     c.fits_memory = true;
     return c;
   }
-  static const char* ops[] = {"<=", ">=", "==", "!=", "<", ">"};
-  for (const char* op : ops) {
-    const auto at = c.text.find(op);
-    if (at == std::string::npos) continue;
-    c.column = trim(c.text.substr(0, at));
-    c.op = op;
-    c.value = trim(c.text.substr(at + std::char_traits<char>::length(op)));
-    if (c.column.empty() || c.value.empty()) break;
-    double v = 0;
-    if (!parse_sweep_number(c.value, v) && c.op != "==" && c.op != "!=") {
-      throw ConfigError("constraint '" + c.text + "': " + c.op + " needs a number, got '" +
-                        c.value + "'");
+  std::string expr = c.text;
+  // The plain form "COLUMN == WORD" / "!=" with a WORD that is not a number compares text.
+  static const std::regex kPlainText(R"(([A-Za-z_][A-Za-z0-9_.]*)\s*(==|!=)\s*([^\s'"()&|]+))");
+  std::smatch m;
+  if (std::regex_match(c.text, m, kPlainText)) {
+    bool number = false;
+    try {
+      const Expression v = Expression::parse(m[3].str());
+      number = v.names().empty() && !v.is_comparison();
+    } catch (const ExpressionError&) {
     }
-    return c;
+    if (!number) expr = m[1].str() + " " + m[2].str() + " '" + m[3].str() + "'";
   }
-  throw ConfigError("constraint '" + text +
-                    "': expected COLUMN OP VALUE with OP one of <= < >= > == != (e.g. "
-                    "'tpot_s.p90<=0.05'), or fits_memory");
+  try {
+    c.expr = Expression::parse(expr);
+  } catch (const ExpressionError& e) {
+    throw ConfigError("--constraint '" + c.text + "': " + e.what());
+  }
+  if (!c.expr->is_comparison()) {
+    throw ConfigError("--constraint '" + c.text +
+                      "': expected a comparison such as 'tpot_s.p90 <= 50ms' (or several "
+                      "joined with && and ||), or fits_memory");
+  }
+  return c;
 }
 
 Selection select_points(const CsvTable& t, const SelectionRequest& req, const SuggestFn& suggest) {
   const std::size_t obj = require_column(t, req.objective, "objective", suggest);
   for (const auto& c : req.constraints) {
-    if (!c.fits_memory) (void)require_column(t, c.column, "constraint", suggest);
+    if (!c.fits_memory) require_names(t, *c.expr, "--constraint", suggest);
   }
+  const Expression ax = parse_axis(req.x), ay = parse_axis(req.y);
+  // The default axes may lack their columns (a table from elsewhere): then nothing is plotted.
+  if (!req.x.option.empty()) require_names(t, ax, req.x.option, suggest);
+  if (!req.y.option.empty()) require_names(t, ay, req.y.option, suggest);
   Selection s;
+  s.meets.assign(t.rows.size(), false);
+  s.axes.assign(t.rows.size(), std::nullopt);
   std::map<std::string, std::size_t> counts;
   std::vector<std::string> reason_order;
   auto drop = [&](const std::string& why) {
@@ -244,15 +307,18 @@ Selection select_points(const CsvTable& t, const SelectionRequest& req, const Su
       drop(what);
       continue;
     }
+    const auto x = axis_value(t, r, ax), y = axis_value(t, r, ay);
+    if (x && y) s.axes[r] = std::make_pair(*x, *y);
     bool ok = true;
     for (const auto& c : req.constraints) {
-      if (!passes(t, r, c)) {
-        drop(is_null_at(t, r, c) ? null_reason(c) : c.text);
+      if (const std::string why = failure(t, r, c); !why.empty()) {
+        drop(why);
         ok = false;
         break;
       }
     }
     if (!ok) continue;
+    s.meets[r] = true;
     if (!number_at(t, r, obj))
       drop("no value of " + req.objective);
     else
@@ -264,7 +330,12 @@ Selection select_points(const CsvTable& t, const SelectionRequest& req, const Su
   std::sort(fixed.begin(), fixed.end());
   for (const auto& c : req.constraints) {
     if (counts.count(c.text)) fixed.push_back(c.text);
-    if (!c.fits_memory && counts.count(null_reason(c))) fixed.push_back(null_reason(c));
+    std::vector<std::string> why_not;  // nulls and evaluation errors, sorted
+    for (const auto& why : reason_order) {
+      if (why.rfind(c.text + " (", 0) == 0) why_not.push_back(why);
+    }
+    std::sort(why_not.begin(), why_not.end());
+    fixed.insert(fixed.end(), why_not.begin(), why_not.end());
   }
   for (const auto& why : reason_order) {
     if (why.rfind("status ", 0) == 0 || why.rfind("no value of ", 0) == 0) fixed.push_back(why);
@@ -274,30 +345,33 @@ Selection select_points(const CsvTable& t, const SelectionRequest& req, const Su
     const double va = *number_at(t, a, obj), vb = *number_at(t, b, obj);
     return req.minimize ? va < vb : va > vb;
   });
+  // The front maximises both axes: a minimised one enters negated.
   std::vector<std::pair<double, double>> pts(t.rows.size());
   std::vector<bool> eligible(t.rows.size(), false);
   for (std::size_t r : s.ranked) {
-    if (const auto p = front_point(t, r)) {
-      pts[r] = *p;
+    if (const auto& p = s.axes[r]) {
+      pts[r] = {req.x.minimize ? -p->first : p->first, req.y.minimize ? -p->second : p->second};
       eligible[r] = true;
     }
   }
   s.pareto = front_of(pts, eligible);
-  const std::size_t shown = std::min(req.top, s.ranked.size());
-  for (const auto& k : req.knobs) {
-    bool differs = false;
-    for (std::size_t i = 1; i < shown; ++i) {
-      differs = differs || cell(t, s.ranked[i], k) != cell(t, s.ranked[0], k);
+  s.shown_knobs = req.knobs;
+  auto show = [&](const std::string& column) {
+    if (std::find(s.shown_columns.begin(), s.shown_columns.end(), column) ==
+        s.shown_columns.end()) {
+      s.shown_columns.push_back(column);
     }
-    if (differs) s.shown_knobs.push_back(k);
-  }
-  if (s.shown_knobs.empty()) s.shown_knobs = req.knobs;
-  s.shown_columns.push_back(req.objective);
+  };
+  show(req.objective);
   for (const auto& c : req.constraints) {
     if (c.fits_memory) continue;
-    if (std::find(s.shown_columns.begin(), s.shown_columns.end(), c.column) ==
-        s.shown_columns.end()) {
-      s.shown_columns.push_back(c.column);
+    for (const auto& n : c.expr->names()) {
+      if (std::find(req.knobs.begin(), req.knobs.end(), n) == req.knobs.end()) show(n);
+    }
+  }
+  for (const Expression* e : {&ay, &ax}) {
+    for (const auto& n : e->names()) {
+      if (std::find(req.knobs.begin(), req.knobs.end(), n) == req.knobs.end()) show(n);
     }
   }
   return s;
@@ -345,8 +419,10 @@ std::string selection_markdown(const CsvTable& t, const SelectionRequest& req, c
   out += "\n" + std::to_string(s.ranked.size()) + " of " + std::to_string(t.rows.size()) +
          " points meet every constraint; the top " + std::to_string(shown) + " by " +
          req.objective + (req.minimize ? " (lowest first)" : " (highest first)") + ".\n";
-  out += "A '*' after the rank marks the Pareto front of " + std::string(kFrontThroughput) +
-         " (max) versus 1/" + kFrontTpot + " (max) among them.\n";
+  out += "A '*' after the rank marks the Pareto front of " + req.y.expression +
+         (req.y.minimize ? " (min)" : " (max)") + " versus " + req.x.expression +
+         (req.x.minimize ? " (min)" : " (max)") +
+         " among them; pareto.svg labels its points with their index.\n";
   if (!s.removed.empty()) out += "\n";
   for (const auto& [why, n] : s.removed) {
     out += "- removed by " + why + ": " + std::to_string(n) + (n == 1 ? " point\n" : " points\n");
@@ -371,27 +447,73 @@ std::string selection_csv(const CsvTable& t, const SelectionRequest& req, const 
   return out;
 }
 
-std::string pareto_svg(const CsvTable& t, const Selection& s) {
+namespace {
+
+// The axis title: the given label, else the expression and which way is better.
+std::string axis_title(const PlotAxis& a) {
+  if (!a.label.empty()) return a.label;
+  return a.expression + (a.minimize ? " (lower is better)" : " (higher is better)");
+}
+
+// The dashed lines of the constraints that compare a plotted column with a constant (an axis that
+// is one column, as written), labelled with the comparison.
+void add_guides(const SelectionRequest& req, svg::Plot& plot) {
+  for (const auto& c : req.constraints) {
+    if (c.fits_memory) continue;
+    for (const auto& b : c.expr->bounds()) {
+      if (b.op == "==" || b.op == "!=") continue;
+      for (const bool vertical : {true, false}) {
+        const PlotAxis& a = vertical ? req.x : req.y;
+        if (trim(a.expression) == b.name) plot.guides.push_back({vertical, b.value, b.text});
+      }
+    }
+  }
+}
+
+}  // namespace
+
+std::string pareto_svg(const CsvTable& t, const SelectionRequest& req, const Selection& s) {
+  const bool defaults = req.x.expression == kFrontPerUser && !req.x.minimize &&
+                        req.y.expression == kFrontThroughput && !req.y.minimize;
   svg::Plot plot;
-  plot.title = "Pareto front: throughput per device vs tokens/s per user";
-  plot.x.label = "tokens/s per user (1 / mean TPOT)";
-  plot.y.label = "output tokens/s per device";
+  plot.title = defaults ? "Pareto front: throughput per device vs tokens/s per user"
+                        : "Pareto front: " + req.y.expression + " vs " + req.x.expression;
+  plot.x.label = axis_title(req.x);
+  plot.y.label = axis_title(req.y);
   plot.highlight_label = "Pareto front";
   svg::Series pass{"meet the constraints", {}, {}, true, false};
-  svg::Series other{"other successful points", {}, {}, true, false};
-  std::vector<bool> passing(t.rows.size(), false);
-  for (std::size_t r : s.ranked) passing[r] = true;
+  svg::Series other{"fail a constraint", {}, {}, true, false};
+  other.muted = true;
+  // The knobs that differ among the plotted points, for the tooltips.
+  std::vector<std::size_t> plotted;
   for (std::size_t r = 0; r < t.rows.size(); ++r) {
-    if (cell(t, r, "status") != "ok") continue;
-    const auto p = front_point(t, r);
-    if (!p) continue;
-    svg::Series& into = passing[r] ? pass : other;
-    into.x.push_back(p->second);
-    into.y.push_back(p->first);
-    if (s.pareto[r]) plot.highlight.emplace_back(p->second, p->first);
+    if (s.axes[r]) plotted.push_back(r);
+  }
+  std::vector<std::string> differing;
+  for (const auto& k : req.knobs) {
+    for (std::size_t r : plotted) {
+      if (cell(t, r, k) != cell(t, plotted.front(), k)) {
+        differing.push_back(k);
+        break;
+      }
+    }
+  }
+  for (std::size_t r : plotted) {
+    const auto [x, y] = *s.axes[r];
+    std::string title = "index " + cell(t, r, "index");
+    for (const auto& k : differing) title += "\n" + k + " = " + cell(t, r, k);
+    title += "\n" + req.x.expression + " = " + display_value(format_sweep_number(x));
+    title += "\n" + req.y.expression + " = " + display_value(format_sweep_number(y));
+    svg::Series& into = s.meets[r] ? pass : other;
+    into.x.push_back(x);
+    into.y.push_back(y);
+    into.titles.push_back(title);
+    into.labels.push_back(s.pareto[r] ? cell(t, r, "index") : "");
+    if (s.pareto[r]) plot.highlight.emplace_back(x, y);
   }
   plot.series.push_back(std::move(pass));
   if (!other.x.empty()) plot.series.push_back(std::move(other));
+  add_guides(req, plot);
   return svg::render_scatter(plot);
 }
 

@@ -133,10 +133,45 @@ std::string marker(Pt p, std::size_t shape, double r) {
   return "<path d=\"" + d + " Z\"/>";
 }
 
+// Hollow grey markers of a muted series (an inline style: it overrides the .markers class).
+constexpr const char* kMuted = "style=\"fill:none;stroke:#999999;stroke-width:1.2\"";
+
+// A marker element with a tooltip: <circle ...><title>text</title></circle>.
+std::string with_title(const std::string& m, const std::string& title) {
+  if (title.empty()) return m;
+  const std::string tag = m.substr(1, m.find(' ') - 1);
+  return m.substr(0, m.size() - 2) + "><title>" + xml_escape(title) + "</title></" + tag + ">";
+}
+
+// The markers group of a series: its colour, or hollow grey when muted.
+std::string markers_group(const std::string& colour, bool muted) {
+  return muted ? "<g class=\"markers\" " + std::string(kMuted) + ">"
+               : "<g class=\"markers\" fill=\"" + colour + "\">";
+}
+
+// Dashed guide lines with their labels, clipped to the plot area.
+std::string guides(const Plot& plot, const Frame& f) {
+  std::string out;
+  for (const Guide& g : plot.guides) {
+    if (!std::isfinite(g.at) || ((g.vertical ? f.xlog : f.ylog) && g.at <= 0)) continue;
+    const Pt p = g.vertical ? f.map(g.at, f.yt.lo) : f.map(f.xt.lo, g.at);
+    if (!f.inside(g.vertical ? Pt{p.x, f.top} : Pt{f.left, p.y})) continue;
+    out += g.vertical ? "<path class=\"guide\" d=\"M" + xy({p.x, f.top}) + " V" + num(f.bottom)
+                      : "<path class=\"guide\" d=\"M" + xy({f.left, p.y}) + " H" + num(f.right);
+    out += "\" stroke=\"#D55E00\" stroke-width=\"1.2\" stroke-dasharray=\"6 4\" fill=\"none\"/>\n";
+    out += g.vertical ? text({p.x + 4, f.top + 12}, fit(g.label, 11, 240),
+                             "class=\"guide-label\" font-size=\"11\" fill=\"#D55E00\"")
+                      : text({f.right - 4, p.y - 4}, fit(g.label, 11, 240),
+                             "class=\"guide-label\" font-size=\"11\" fill=\"#D55E00\" "
+                             "text-anchor=\"end\"");
+  }
+  return out.empty() ? out : "<g class=\"guides\">\n" + out + "</g>\n";
+}
+
 struct Entry {  // one legend row
   std::string name, colour;
   std::size_t shape;
-  bool line, markers, ring;
+  bool line, markers, ring, muted;
 };
 
 // Legend box in the corner of the plot area that covers the fewest drawn points (line segments
@@ -173,8 +208,7 @@ std::string legend(const std::vector<Entry>& entries, const std::vector<std::vec
       s += "<path class=\"swatch\" d=\"M" + xy({mid.x - 12, mid.y}) + " h24\" stroke=\"" +
            e.colour + "\"/>\n";
     if (e.ring) s += "<g class=\"ring\">" + marker(mid, 0, 6) + "</g>\n";
-    if (e.markers)
-      s += "<g class=\"markers\" fill=\"" + e.colour + "\">" + marker(mid, e.shape, 4) + "</g>\n";
+    if (e.markers) s += markers_group(e.colour, e.muted) + marker(mid, e.shape, 4) + "</g>\n";
     s += text({mid.x + 20, mid.y + 4}, fit(e.name, 12, 300), "class=\"legend-name\"");
   }
   return s + "</g>\n";
@@ -230,6 +264,14 @@ std::string render(const Plot& plot, bool scatter) {
       if (f.valid(s.x[i], s.y[i]))
         x0 = std::min(x0, s.x[i]), x1 = std::max(x1, s.x[i]), y0 = std::min(y0, s.y[i]),
         y1 = std::max(y1, s.y[i]);
+  for (const Guide& g : plot.guides) {
+    if (!std::isfinite(g.at) || ((g.vertical ? f.xlog : f.ylog) && g.at <= 0)) continue;
+    double& lo = g.vertical ? x0 : y0;
+    double& hi = g.vertical ? x1 : y1;
+    lo = std::min(lo, g.at), hi = std::max(hi, g.at);
+  }
+  // A guide alone (no point) leaves the other axis without data: [0, 1] as for no data.
+  if (x0 > x1 || y0 > y1) x0 = y0 = HUGE_VAL, x1 = y1 = -HUGE_VAL;
   // Fewer x ticks while their labels (estimated widths) would not keep 10 px apart.
   for (int target = 7; target >= 2; --target) {
     f.xt = make_ticks(plot.x, x0, x1, target);
@@ -254,8 +296,8 @@ std::string render(const Plot& plot, bool scatter) {
       "opacity:0.85;stroke:#bbbbbb}\n.axis-label{font-size:13px;text-anchor:middle}\n.title{font-"
       "weight:bold;text-anchor:middle}\n.no-data{font-size:16px;fill:#888888;text-anchor:middle}\n"
       "</style>\n<rect width=\"800\" height=\"500\" fill=\"white\"/>\n" +
-      axes(f, plot);
-  std::string marks;  // drawn after every line, so that no line hides a marker
+      axes(f, plot) + guides(plot, f);
+  std::string marks, labels;  // drawn after every line, so that no line hides a marker
   std::vector<Entry> entries;
   std::vector<std::vector<Pt>> drawn;
   for (std::size_t i = 0; i < all.size(); ++i) {
@@ -264,19 +306,26 @@ std::string render(const Plot& plot, bool scatter) {
     const bool mk = !ring && (s.markers || scatter);
     const std::string colour = ring ? "#000000" : kPalette[i % kColours];
     const std::size_t shape = i + i / kColours;  // a repeated colour comes with another shape
-    entries.push_back({s.name, colour, shape, line, mk, ring});
+    entries.push_back({s.name, colour, shape, line, mk, ring, s.muted && !ring});
     drawn.push_back(pixels(s, f));
     if (const std::string d = line ? line_path(drawn.back(), f) : ""; !d.empty())
       out += "<path class=\"" + std::string(ring ? "front" : "series-line") + "\" d=\"" + d +
              "\" stroke=\"" + colour + "\"/>\n";
     if (!mk && !ring) continue;
-    marks += ring ? "<g class=\"ring\">\n" : "<g class=\"markers\" fill=\"" + colour + "\">\n";
-    for (Pt p : drawn.back())
-      if (f.inside(p)) marks += marker(p, ring ? 0 : shape, ring ? 7 : scatter ? 4.5 : 3.5) + "\n";
+    marks += ring ? "<g class=\"ring\">\n" : markers_group(colour, s.muted && !ring) + "\n";
+    for (std::size_t j = 0; j < drawn.back().size(); ++j) {
+      const Pt p = drawn.back()[j];
+      if (!f.inside(p)) continue;
+      const std::string m = marker(p, ring ? 0 : shape, ring ? 7 : scatter ? 4.5 : 3.5);
+      marks += (j < s.titles.size() ? with_title(m, s.titles[j]) : m) + "\n";
+      if (j < s.labels.size() && !s.labels[j].empty())
+        labels += text({p.x + 7, p.y - 7}, s.labels[j], "class=\"point-label\"");
+    }
     marks += "</g>\n";
   }
   const Pt centre{(f.left + f.right) / 2, (f.top + f.bottom) / 2};
-  return out + marks + (x0 > x1 ? text(centre, "no data", "class=\"no-data\"") : "") +
+  if (!labels.empty()) labels = "<g class=\"point-labels\" font-size=\"10\" fill=\"#222222\">\n" + labels + "</g>\n";
+  return out + marks + labels + (x0 > x1 ? text(centre, "no data", "class=\"no-data\"") : "") +
          legend(entries, drawn, f) + "</svg>\n";
 }
 

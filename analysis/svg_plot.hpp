@@ -20,6 +20,18 @@ struct Series {
   std::vector<double> x, y;
   bool markers = true;  // draw a marker at each point (shape and colour follow the series index)
   bool line = true;     // join the points (line plots and CDFs only)
+  // Optional, per point (entries past x.size() ignored, "" for none): a tooltip (an SVG <title>
+  // inside the point's marker) and a short label written beside the point.
+  std::vector<std::string> titles{}, labels{};
+  bool muted = false;  // markers drawn hollow in grey (e.g. points that fail a constraint)
+};
+
+// A dashed line across the plot area at x = at (vertical) or y = at, with its label at one end
+// (e.g. a constraint's limit). The axis range is widened to include it.
+struct Guide {
+  bool vertical = true;
+  double at = 0;
+  std::string label;
 };
 
 // An axis. A set min or max fixes that end exactly; an unset end follows the data, widened to the
@@ -39,6 +51,7 @@ struct Plot {
   // render_scatter also joins them, sorted by x, into a front line.
   std::vector<std::pair<double, double>> highlight;
   std::string highlight_label = "front";  // legend text of the highlighted points
+  std::vector<Guide> guides{};            // drawn over the grid, under the series
 };
 
 // Lines with markers (as each series asks), colours and marker shapes in series order, a legend in

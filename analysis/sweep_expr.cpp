@@ -7,28 +7,47 @@
 #include <cstdlib>
 
 #include "analysis/json_writer.hpp"
+#include "models/units.hpp"
 
 namespace moesim {
+namespace {
 
-// Grammar (one comparison at most, so "a < b < c" is a syntax error rather than a surprise):
-//   top    := sum [cmp sum]
+constexpr Dimension kDimensions[] = {Dimension::kTime, Dimension::kRate, Dimension::kBytes,
+                                     Dimension::kBandwidth, Dimension::kFlopRate};
+
+bool is_comparison_op(char op) {
+  return op == '<' || op == '>' || op == 'l' || op == 'g' || op == '=' || op == '!';
+}
+bool is_boolean_op(char op) { return is_comparison_op(op) || op == '&' || op == '|'; }
+
+bool word_char(char ch) { return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_'; }
+
+}  // namespace
+
+// Grammar (one comparison per chain, so "a < b < c" is a syntax error rather than a surprise):
+//   top    := or
+//   or     := and ('||' and)*
+//   and    := cmp ('&&' cmp)*
+//   cmp    := sum [cmpop sum]
 //   sum    := term (('+' | '-') term)*
 //   term   := factor (('*' | '/') factor)*
-//   factor := '-' factor | number | name | '(' sum ')'
+//   factor := '-' factor | number [unit] | text | name | '(' or ')'
+// Kinds are checked while parsing: && and || join comparisons, arithmetic and comparisons take
+// values, and text is only compared with == or !=.
 class ExpressionParser {
  public:
   explicit ExpressionParser(Expression& e) : e_(e), s_(e.text_) {}
 
   void run() {
     skip();
-    e_.root_ = top();
+    e_.root_ = logical_or();
     skip();
     if (pos_ < s_.size()) fail("unexpected '" + std::string(1, s_[pos_]) + "'");
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what) const {
-    const std::size_t col = pos_ + 1;
+  [[noreturn]] void fail(const std::string& what) const { fail_at(pos_ + 1, what); }
+  [[noreturn]] static void fail_at(std::size_t col, const std::string& what) {
     throw ExpressionError(what + " at column " + std::to_string(col), col);
   }
   void skip() {
@@ -38,6 +57,9 @@ class ExpressionParser {
     e_.nodes_.push_back(std::move(n));
     return int(e_.nodes_.size()) - 1;
   }
+  const Expression::Node& node(int i) const { return e_.nodes_[std::size_t(i)]; }
+  bool boolean(int i) const { return is_boolean_op(node(i).op); }
+  bool text(int i) const { return node(i).op == 't'; }
   int binary(char op, int lhs, int rhs, std::size_t col) {
     Expression::Node n;
     n.op = op;
@@ -46,8 +68,13 @@ class ExpressionParser {
     n.column = col;
     return add(n);
   }
+  // An operand of arithmetic or of < <= > >= must be a value, not a comparison or text.
+  void need_number(int operand, const char* op, std::size_t col) const {
+    if (boolean(operand)) fail_at(col, std::string("'") + op + "' needs a value, not a comparison");
+    if (text(operand)) fail_at(col, std::string("'") + op + "' needs a number, not text");
+  }
   // The comparison operator at pos_, consumed; 0 when there is none.
-  char comparison() {
+  char comparison(const char*& spelled) {
     static const struct {
       const char* text;
       char op;
@@ -55,38 +82,74 @@ class ExpressionParser {
     for (const auto& o : ops) {
       if (s_.compare(pos_, std::char_traits<char>::length(o.text), o.text) == 0) {
         pos_ += std::char_traits<char>::length(o.text);
+        spelled = o.text;
         return o.op;
       }
     }
     return 0;
   }
-  int top() {
+  int logical(char op, const char* spelled, int (ExpressionParser::*operand)()) {
+    int lhs = (this->*operand)();
+    for (skip(); s_.compare(pos_, 2, spelled) == 0; skip()) {
+      const std::size_t col = pos_ + 1;
+      pos_ += 2;
+      const int rhs = (this->*operand)();
+      for (int side : {lhs, rhs}) {
+        if (!boolean(side)) {
+          fail_at(col, std::string("'") + spelled + "' joins comparisons such as 'a <= 1'");
+        }
+      }
+      lhs = binary(op, lhs, rhs, col);
+    }
+    return lhs;
+  }
+  int logical_or() { return logical('|', "||", &ExpressionParser::logical_and); }
+  int logical_and() { return logical('&', "&&", &ExpressionParser::compare); }
+  int compare() {
+    skip();
+    const std::size_t begin = pos_;
     const int lhs = sum();
     skip();
     const std::size_t col = pos_ + 1;
-    const char op = comparison();
+    const char* spelled = "";
+    const char op = comparison(spelled);
     if (op == 0) {
       if (pos_ < s_.size() && s_[pos_] == '=') fail("'=' is not a comparison (use '==')");
       return lhs;
     }
-    skip();
-    return binary(op, lhs, sum(), col);
+    const int rhs = sum();
+    for (int side : {lhs, rhs}) {
+      if (boolean(side)) fail_at(col, std::string("'") + spelled + "' compares values, not comparisons");
+      if (text(side) && op != '=' && op != '!') {
+        fail_at(col, std::string("'") + spelled + "' needs numbers; text is compared with == or !=");
+      }
+    }
+    const int n = binary(op, lhs, rhs, col);
+    e_.nodes_[std::size_t(n)].begin = begin;
+    e_.nodes_[std::size_t(n)].end = pos_;
+    return n;
   }
   int sum() {
     int lhs = term();
     for (skip(); pos_ < s_.size() && (s_[pos_] == '+' || s_[pos_] == '-'); skip()) {
-      const char op = s_[pos_];
+      const char op[] = {s_[pos_], 0};
       const std::size_t col = ++pos_;
-      lhs = binary(op, lhs, term(), col);
+      const int rhs = term();
+      need_number(lhs, op, col);
+      need_number(rhs, op, col);
+      lhs = binary(op[0], lhs, rhs, col);
     }
     return lhs;
   }
   int term() {
     int lhs = factor();
     for (skip(); pos_ < s_.size() && (s_[pos_] == '*' || s_[pos_] == '/'); skip()) {
-      const char op = s_[pos_];
+      const char op[] = {s_[pos_], 0};
       const std::size_t col = ++pos_;
-      lhs = binary(op, lhs, factor(), col);
+      const int rhs = factor();
+      need_number(lhs, op, col);
+      need_number(rhs, op, col);
+      lhs = binary(op[0], lhs, rhs, col);
     }
     return lhs;
   }
@@ -97,39 +160,73 @@ class ExpressionParser {
     const std::size_t col = pos_ + 1;
     if (c == '-') {
       ++pos_;
-      return binary('u', factor(), -1, col);
+      const int inner = factor();
+      need_number(inner, "-", col);
+      return binary('u', inner, -1, col);
     }
     if (c == '(') {
       ++pos_;
-      const int inner = sum();
+      const int inner = logical_or();
       skip();
       if (pos_ >= s_.size() || s_[pos_] != ')') fail("expected ')'");
       ++pos_;
       return inner;
     }
+    if (c == '\'' || c == '"') return quoted(col);
     if (std::isdigit(static_cast<unsigned char>(c)) || c == '.') return number(col);
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') return name(col);
     fail("expected a number, a name or '('");
+  }
+  int quoted(std::size_t col) {
+    const char quote = s_[pos_];
+    const auto close = s_.find(quote, pos_ + 1);
+    if (close == std::string::npos) fail(std::string("text opened with ") + quote + " is not closed");
+    Expression::Node n;
+    n.op = 't';
+    n.name = s_.substr(pos_ + 1, close - pos_ - 1);
+    n.column = col;
+    pos_ = close + 1;
+    return add(n);
   }
   int number(std::size_t col) {
     const char* begin = s_.c_str() + pos_;
     char* end = nullptr;
     errno = 0;
-    const double v = std::strtod(begin, &end);
+    double v = std::strtod(begin, &end);
     if (end == begin || errno != 0 || !std::isfinite(v)) fail("bad number");
     pos_ += std::size_t(end - begin);
+    v *= unit();
+    if (!std::isfinite(v)) fail_at(col, "number out of range");
     Expression::Node n;
     n.op = 'n';
     n.number = v;
     n.column = col;
     return add(n);
   }
+  // The unit right after a number ("30ms", "4/s", "2000tok/s"): the longest known unit there
+  // that no letter, digit, '_' or '.' follows. A letter with no unit is an error; a '/' with no
+  // unit is a division ("8/deployment.tp").
+  double unit() {
+    if (pos_ >= s_.size() || !(std::isalpha(static_cast<unsigned char>(s_[pos_])) || s_[pos_] == '/'))
+      return 1;
+    std::size_t run = pos_;
+    while (run < s_.size() && (std::isalpha(static_cast<unsigned char>(s_[run])) || s_[run] == '/'))
+      ++run;
+    for (std::size_t end = run; end > pos_; --end) {
+      if (end < s_.size() && (word_char(s_[end]) || s_[end] == '.')) continue;
+      if (const auto f = expression_unit(s_.substr(pos_, end - pos_))) {
+        pos_ = end;
+        return *f;
+      }
+    }
+    if (s_[pos_] == '/') return 1;
+    std::size_t word = pos_;
+    while (word < s_.size() && (word_char(s_[word]) || s_[word] == '/')) ++word;
+    fail("unknown unit '" + s_.substr(pos_, word - pos_) + "' (units: " + expression_units() + ")");
+  }
   // name := word ('.' word)*, word := [A-Za-z0-9_]+ starting with a letter or '_' at the front.
   int name(std::size_t col) {
     const std::size_t start = pos_;
-    auto word_char = [](char ch) {
-      return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_';
-    };
     while (pos_ < s_.size() && (word_char(s_[pos_]) || s_[pos_] == '.')) {
       if (s_[pos_] == '.' && (pos_ + 1 >= s_.size() || !word_char(s_[pos_ + 1]))) {
         ++pos_;
@@ -168,18 +265,82 @@ std::size_t Expression::column_of(const std::string& name) const {
 }
 
 bool Expression::is_comparison() const {
-  if (root_ < 0) return false;
-  const char op = nodes_[std::size_t(root_)].op;
-  return op == '<' || op == '>' || op == 'l' || op == 'g' || op == '=' || op == '!';
+  return root_ >= 0 && is_boolean_op(nodes_[std::size_t(root_)].op);
 }
 
-double Expression::evaluate(const Lookup& lookup) const { return eval(root_, lookup); }
+std::vector<ExprBound> Expression::bounds() const {
+  // A constant side: a number, or minus a number.
+  auto constant = [&](int i, double& v) {
+    const Node& n = nodes_[std::size_t(i)];
+    if (n.op == 'n') return v = n.number, true;
+    if (n.op == 'u' && nodes_[std::size_t(n.lhs)].op == 'n') {
+      return v = -nodes_[std::size_t(n.lhs)].number, true;
+    }
+    return false;
+  };
+  auto spelled = [](char op, bool flip) -> std::string {
+    switch (op) {
+      case '<': return flip ? ">" : "<";
+      case '>': return flip ? "<" : ">";
+      case 'l': return flip ? ">=" : "<=";
+      case 'g': return flip ? "<=" : ">=";
+      case '=': return "==";
+      default: return "!=";
+    }
+  };
+  std::vector<std::pair<std::size_t, ExprBound>> found;  // by position in the text
+  for (const Node& n : nodes_) {
+    if (!is_comparison_op(n.op)) continue;
+    const Node& l = nodes_[std::size_t(n.lhs)];
+    const Node& r = nodes_[std::size_t(n.rhs)];
+    ExprBound b;
+    if (l.op == 'v' && constant(n.rhs, b.value)) {
+      b.name = l.name, b.op = spelled(n.op, false);
+    } else if (r.op == 'v' && constant(n.lhs, b.value)) {
+      b.name = r.name, b.op = spelled(n.op, true);
+    } else {
+      continue;
+    }
+    std::string t = text_.substr(n.begin, n.end - n.begin);
+    while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
+    b.text = t;
+    found.emplace_back(n.begin, std::move(b));
+  }
+  std::stable_sort(found.begin(), found.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<ExprBound> out;
+  for (auto& [at, b] : found) out.push_back(std::move(b));
+  return out;
+}
 
-double Expression::eval(int i, const Lookup& lookup) const {
+double Expression::evaluate(const Lookup& lookup) const {
+  return evaluate_values([&](const std::string& name) { return ExprValue{lookup(name), {}}; });
+}
+
+double Expression::evaluate_values(const ValueLookup& lookup) const {
+  const ExprValue v = eval(root_, lookup);
+  if (v.text) {
+    throw ExpressionError("the expression is text ('" + *v.text + "'), not a number", 1);
+  }
+  return v.number;
+}
+
+double Expression::number_of(int i, const ValueLookup& lookup) const {
+  const ExprValue v = eval(i, lookup);
+  if (!v.text) return v.number;
+  const Node& n = nodes_.at(std::size_t(i));
+  throw ExpressionError("'" + n.name + "' is '" + *v.text + "', not a number at column " +
+                            std::to_string(n.column),
+                        n.column);
+}
+
+ExprValue Expression::eval(int i, const ValueLookup& lookup) const {
   const Node& n = nodes_.at(std::size_t(i));
   switch (n.op) {
     case 'n':
-      return n.number;
+      return {n.number, {}};
+    case 't':
+      return {0, n.name};
     case 'v':
       try {
         return lookup(n.name);
@@ -189,41 +350,67 @@ double Expression::eval(int i, const Lookup& lookup) const {
                               n.column);
       }
     case 'u':
-      return -eval(n.lhs, lookup);
+      return {-number_of(n.lhs, lookup), {}};
+    case '&':
+      return {number_of(n.lhs, lookup) != 0 && number_of(n.rhs, lookup) != 0 ? 1.0 : 0.0, {}};
+    case '|':
+      return {number_of(n.lhs, lookup) != 0 || number_of(n.rhs, lookup) != 0 ? 1.0 : 0.0, {}};
     default:
       break;
   }
-  const double a = eval(n.lhs, lookup);
-  const double b = eval(n.rhs, lookup);
+  if (n.op == '=' || n.op == '!') {
+    const ExprValue a = eval(n.lhs, lookup), b = eval(n.rhs, lookup);
+    bool equal = false;
+    if (a.text || b.text) {
+      equal = (a.text ? *a.text : format_sweep_number(a.number)) ==
+              (b.text ? *b.text : format_sweep_number(b.number));
+    } else {
+      // Values that came through decimal text: a relative tolerance keeps "0.1 * 3 == 0.3"
+      // true, as a person reading the filter expects.
+      equal = std::fabs(a.number - b.number) <=
+              1e-9 * std::max(std::fabs(a.number), std::fabs(b.number));
+    }
+    return {equal == (n.op == '=') ? 1.0 : 0.0, {}};
+  }
+  const double a = number_of(n.lhs, lookup);
+  const double b = number_of(n.rhs, lookup);
   switch (n.op) {
     case '+':
-      return a + b;
+      return {a + b, {}};
     case '-':
-      return a - b;
+      return {a - b, {}};
     case '*':
-      return a * b;
+      return {a * b, {}};
     case '/':
       if (b == 0) {
         throw ExpressionError("division by zero at column " + std::to_string(n.column), n.column);
       }
-      return a / b;
-    // Comparisons of values that came through decimal text: a relative tolerance keeps
-    // "0.1 * 3 == 0.3" true, as a person reading the filter expects.
-    case '=':
-      return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)) ? 1 : 0;
-    case '!':
-      return std::fabs(a - b) <= 1e-9 * std::max(std::fabs(a), std::fabs(b)) ? 0 : 1;
+      return {a / b, {}};
     case '<':
-      return a < b ? 1 : 0;
+      return {a < b ? 1.0 : 0.0, {}};
     case '>':
-      return a > b ? 1 : 0;
+      return {a > b ? 1.0 : 0.0, {}};
     case 'l':
-      return a <= b ? 1 : 0;
+      return {a <= b ? 1.0 : 0.0, {}};
     case 'g':
-      return a >= b ? 1 : 0;
+      return {a >= b ? 1.0 : 0.0, {}};
     default:
       throw ExpressionError("internal: unknown operator", n.column);
   }
+}
+
+std::optional<double> expression_unit(const std::string& unit) {
+  if (unit == "tok/s" || unit == "tokens/s") return 1.0;
+  for (Dimension d : kDimensions) {
+    if (const auto v = parse_quantity("1" + unit, d).value) return *v;
+  }
+  return std::nullopt;
+}
+
+std::string expression_units() {
+  std::string out;
+  for (Dimension d : kDimensions) out += (out.empty() ? "" : "; ") + dimension_units(d);
+  return out + "; tok/s, tokens/s";
 }
 
 std::string format_sweep_number(double v) {

@@ -1,6 +1,7 @@
-// moesim select RESULTS.csv --objective KEY [--minimize] [--constraint "tpot_s.p90<=0.05"]...
-// [--top K] [--out DIR]: the ranked table of the best configurations of a sweep (printed, and
-// written as selection.md and selection.csv), with the Pareto plot pareto.svg.
+// moesim select RESULTS.csv --objective KEY [--minimize] [--constraint EXPR]... [--top K]
+// [--x EXPR [--x-minimize]] [--y EXPR [--y-minimize]] [--out DIR]: the ranked table of the best
+// configurations of a sweep (printed, and written as selection.md and selection.csv), with the
+// Pareto plot pareto.svg on the chosen axes.
 #include <filesystem>
 #include <iostream>
 
@@ -82,15 +83,22 @@ int cmd_select(int argc, char** argv) {
   if (top < 1) throw UsageError("--top expects a positive integer, got " + std::to_string(top));
   req.top = std::size_t(top);
   req.knobs = knob_columns(csv_path, table);
+  if (const auto x = a.get("x")) req.x = {*x, false, "", "--x"};
+  if (const auto y = a.get("y")) req.y = {*y, false, "", "--y"};
+  req.x.minimize = a.has("x-minimize");
+  req.y.minimize = a.has("y-minimize");
   const Selection s = select_points(table, req, column_hint);
+  // Everything is computed before anything is written: an error leaves no output.
+  const std::string md = selection_markdown(table, req, s);
+  const std::string csv = selection_csv(table, req, s);
+  const std::string svg = pareto_svg(table, req, s);
   const std::string parent = std::filesystem::path(csv_path).parent_path().string();
   const std::string out = a.get_or("out", parent.empty() ? "." : parent);
   // One writer per folder, as sweep: the sweep folder a results.csv lies in may be running.
   const OutputLock lock(out, "select");
-  const std::string md = selection_markdown(table, req, s);
   write_file_atomic(out + "/selection.md", md);
-  write_file_atomic(out + "/selection.csv", selection_csv(table, req, s));
-  svg::write_svg(out + "/pareto.svg", pareto_svg(table, s));
+  write_file_atomic(out + "/selection.csv", csv);
+  svg::write_svg(out + "/pareto.svg", svg);
   std::cout << md << "\nwritten: " << out << "/selection.md, selection.csv, pareto.svg\n";
   return 0;
 }

@@ -206,14 +206,27 @@ std::vector<CommandSpec> make_specs() {
       {.name = "select",
        .summary = "rank a sweep's points: removed-by counts, Pareto front and plot",
        .synopsis = {"select RESULTS.csv --objective KEY [--minimize] "
-                    "[--constraint \"tpot_s.p90<=0.05\"]... [--top K] [--out DIR]"},
+                    "[--constraint \"tpot_s.p90<=50ms\"]... [--top K] [--x EXPR [--x-minimize]] "
+                    "[--y EXPR [--y-minimize]] [--out DIR]"},
        .options = {{.name = "objective", .value = "KEY", .help = "column to rank by; required"},
                    {.name = "minimize", .help = "rank lowest first (default: highest first)"},
                    {.name = "constraint",
                     .value = "EXPR",
-                    .help = "a comparison every kept point meets, e.g. \"tpot_s.p90<=0.05\"",
+                    .help = "a condition every kept point meets, in the sweep files' expression "
+                            "language: units, && || and parentheses, e.g. \"tpot_s.p90<=50ms || "
+                            "ttft_s.p90<1s\"; fits_memory; repeated: all must hold",
                     .repeatable = true},
                    {.name = "top", .value = "K", .help = "rows shown (default 10)"},
+                   {.name = "x",
+                    .value = "EXPR",
+                    .help = "the Pareto chart's x axis: a column or arithmetic over columns "
+                            "(default 1/tpot_s.mean, tokens/s per user); higher is better"},
+                   {.name = "x-minimize", .help = "lower is better on the x axis"},
+                   {.name = "y",
+                    .value = "EXPR",
+                    .help = "the y axis (default throughput_output_tokens_per_s_per_device); "
+                            "higher is better"},
+                   {.name = "y-minimize", .help = "lower is better on the y axis"},
                    {.name = "out",
                     .value = "DIR",
                     .help = "also write selection.md, selection.csv and pareto.svg there"}}});

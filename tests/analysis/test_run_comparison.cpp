@@ -47,20 +47,22 @@ TEST_CASE("compare: ratios to the first run, missing and null values, zero basel
   CHECK_FALSE(ratio_to_first(rows[3], 1));
   label_runs(runs);
   const std::string md = comparison_markdown(runs, rows);
-  CHECK(md.find("| tpot_s.p90 | 20 ms | 30 ms (x1.5) |") != std::string::npos);
+  CHECK(md.find("| tpot_s.p90 | 20.00 ms | 30.00 ms (x1.5) |") != std::string::npos);
   CHECK(md.find("| slo_attainment | n/a | 0.5 |") != std::string::npos);
   CHECK(comparison_csv(runs, rows).find("throughput_output_tokens_per_s,800,1000,1.25\n") !=
         std::string::npos);
 }
 
-TEST_CASE("compare: durations in the unit that fits, rates and counts as numbers") {
-  CHECK(format_metric("ttft_s.mean", 2.5) == "2.5 s");
-  CHECK(format_metric("ttft_s.p90", 0.0123) == "12.3 ms");
-  CHECK(format_metric("tpot_s.p50", 4.5e-5) == "45 us");
+TEST_CASE("compare: durations as format_duration writes them, rates and counts as numbers") {
+  CHECK(format_metric("ttft_s.mean", 2.5) == "2.500 s");
+  CHECK(format_metric("ttft_s.p90", 0.0123) == "12.30 ms");
+  CHECK(format_metric("tpot_s.p50", 4.5e-5) == "45.00 us");
   CHECK(format_metric("ttft_s.count", 300) == "300");
   CHECK(format_metric("throughput_output_tokens_per_s", 1234.5) == "1234");
-  CHECK(format_metric("ttft_breakdown_mean_s.prefill", 0.5) == "500 ms");
+  CHECK(format_metric("ttft_breakdown_mean_s.prefill", 0.5) == "500.0 ms");
   CHECK(format_metric("anything", std::nullopt) == "n/a");
+  CHECK(format_metric("e2e_s.max", 1500) == "25.00 min");
+  CHECK(format_metric("tpot_s.mean", 0) == "0 s");
 }
 
 TEST_CASE("compare: labels are folder names, whole paths where two names collide") {

@@ -199,13 +199,32 @@ TEST_CASE("cli: sweep, merge and select usage") {
   fails_with("merge " + dir, "moesim merge: error: " + dir + " is not a sweep folder (no "
                              "sweep.json)\n");
   fails_with("select", "moesim select: usage: moesim select RESULTS.csv --objective KEY "
-                       "[--minimize] [--constraint \"tpot_s.p90<=0.05\"]... [--top K] [--out "
-                       "DIR]\n");
+                       "[--minimize] [--constraint \"tpot_s.p90<=50ms\"]... [--top K] [--x EXPR "
+                       "[--x-minimize]] [--y EXPR [--y-minimize]] [--out DIR]\n");
   fails_with("select " + dir + "/absent.csv --objective x",
              "moesim select: error: cannot read " + dir + "/absent.csv\n");
   write_text(dir + "/r.csv", "a,b\n1,2\n");
   fails_with("select " + dir + "/r.csv --objective a --top 0",
              "moesim select: --top expects a positive integer, got 0\n");
+  // A bad axis or constraint: exit 2, the option, the expression and the column; nothing written.
+  write_text(dir + "/ok.csv", "index,status,a,tpot_s.p90,error\n0,ok,1,0.01,\n");
+  fails_with("select " + dir + "/ok.csv --objective a --x tpot_s.p9 --out " + dir + "/sel",
+             "moesim select: error: --x 'tpot_s.p9': unknown column 'tpot_s.p9' at column 1; did "
+             "you mean 'tpot_s.p90'? (columns: index, status, a, tpot_s.p90, error)\n");
+  fails_with("select " + dir + "/ok.csv --objective a --y '2 * (a' --out " + dir + "/sel",
+             "moesim select: error: --y '2 * (a': expected ')' at column 7\n");
+  fails_with("select " + dir + "/ok.csv --objective a --constraint 'a <= 1' --constraint "
+             "'tpot_s.p90 <= 30 parsecs' --out " + dir + "/sel",
+             "moesim select: error: --constraint 'tpot_s.p90 <= 30 parsecs': unexpected 'p' at "
+             "column 18\n");
+  fails_with("select " + dir + "/ok.csv --objective a --constraint 'tpot_s.p90 <= 30parsecs' "
+             "--out " + dir + "/sel",
+             "moesim select: error: --constraint 'tpot_s.p90 <= 30parsecs': unknown unit "
+             "'parsecs' (units: ns, us, ms, s, min, h; /s, /min, /h, Hz, kHz, MHz, GHz; B, KB, MB, "
+             "GB, TB, KiB, MiB, GiB, TiB; B/s, KB/s, MB/s, GB/s, TB/s, KiB/s, MiB/s, GiB/s, b/s, "
+             "Kb/s, Mb/s, Gb/s, Tb/s; FLOP/s, GFLOP/s, TFLOP/s, PFLOP/s, TOP/s, TOPS, TFLOPS; "
+             "tok/s, tokens/s) at column 17\n");
+  CHECK_FALSE(std::filesystem::exists(dir + "/sel"));
   write_text(dir + "/empty.csv", "");
   fails_with("select " + dir + "/empty.csv --objective a",
              "moesim select: error: " + dir + "/empty.csv: CSV: no header line\n");

@@ -186,9 +186,11 @@ TEST_CASE("select: ranked table, removed-by counts, selection files and the Pare
                  "throughput_output_tokens_per_s_per_device --constraint fits_memory "
                  "--constraint \"deployment.tp<2\" --constraint \"tpot_s.p90<=1\" --top 5");
   REQUIRE_MESSAGE(r.status == 0, r.output);
-  // Points 0 and 1 remain; they differ only in max_num_seqs, the one knob shown.
-  CHECK(r.output.rfind("| rank | index | serving.scheduler.max_num_seqs | "
-                       "throughput_output_tokens_per_s_per_device | deployment.tp | tpot_s.p90 |\n",
+  // Points 0 and 1 remain; they differ only in max_num_seqs, yet every swept knob is shown,
+  // then the objective, the constrained column and the x axis's column.
+  CHECK(r.output.rfind("| rank | index | deployment.tp | serving.scheduler.max_num_seqs | "
+                       "deployment.ep | throughput_output_tokens_per_s_per_device | tpot_s.p90 | "
+                       "tpot_s.mean |\n",
                        0) == 0);
   CHECK(r.output.find("2 of 6 points meet every constraint") != std::string::npos);
   CHECK(r.output.find("- removed by sweep filter '" + std::string(kFilter) + "': 1 point\n") !=
