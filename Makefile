@@ -4,7 +4,7 @@ BUILD_TYPE ?= Release
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 SCENARIO ?= scenarios/quickstart.yaml
 
-.PHONY: all bootstrap configure build run test test-slurm check-asan fuzz clean
+.PHONY: all bootstrap configure build run test test-slurm test-browser check-asan fuzz clean
 
 all: build
 
@@ -28,6 +28,12 @@ test: build
 test-slurm: build
 	@scripts/bootstrap.sh slurm
 	tests/slurm/run_slurm_test.sh $(BUILD_DIR)/moesim
+
+# `moesim report` pages loaded in headless Chromium (README "Report"): no script error, one chart
+# mark per sweep point, screenshot colours; installs Debian's chromium and python3-pil first.
+test-browser: build
+	@scripts/bootstrap.sh browser
+	tests/browser/run_browser_test.sh $(BUILD_DIR)/moesim
 
 # Robustness (README): the whole ctest suite under ASan + UBSan in build-asan, and each libFuzzer
 # target (clang) for FUZZ_SECONDS from a copy of its seed corpus in build-fuzz.

@@ -231,6 +231,35 @@ std::vector<CommandSpec> make_specs() {
                     .value = "DIR",
                     .help = "also write selection.md, selection.csv and pareto.svg there"}}});
   s.push_back(
+      {.name = "report",
+       .summary = "one self-contained HTML page of a run folder or a sweep folder",
+       .synopsis = {"report DIR [--out FILE.html] [--objective KEY] [--minimize] "
+                    "[--constraint \"tpot_s.p90<=0.05\"]... [--top K]"},
+       .description =
+           "DIR: a `moesim run --out` folder (summary, latency CDFs, step time and KV-cache use "
+           "over time) or a `moesim sweep --out` folder (moesim select's table, a Pareto chart "
+           "with chosen axes, a filter and the points' knobs on hover). Everything is inline: "
+           "the page opens without a network. Selection options as in `moesim select` "
+           "(default objective throughput_output_tokens_per_s_per_device).\n",
+       .options = {{.name = "out",
+                    .value = "FILE.html",
+                    .help = "the page to write (default DIR/report.html)"},
+                   {.name = "objective",
+                    .value = "KEY",
+                    .help = "sweep: column to rank by (default "
+                            "throughput_output_tokens_per_s_per_device)"},
+                   {.name = "minimize", .help = "sweep: rank lowest first"},
+                   {.name = "constraint",
+                    .value = "EXPR",
+                    .help = "sweep: a comparison every kept point meets, e.g. "
+                            "\"tpot_s.p90<=0.05\"; also the chart's initial filter",
+                    .repeatable = true},
+                   {.name = "top",
+                    .value = "K",
+                    .help = "sweep: rows of the table (default 10)",
+                    .min = 1,
+                    .max = 1000000}}});
+  s.push_back(
       {.name = "speculation",
        .summary = "speedup and target efficiency of speculative decoding versus batch size",
        .synopsis = {"speculation --model M --hardware H [--tp N --dp N --ep N] "

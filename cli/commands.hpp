@@ -22,5 +22,6 @@ int cmd_speculation(int argc, char** argv);
 int cmd_calibrate(int argc, char** argv);
 int cmd_fidelity(int argc, char** argv);
 int cmd_compare(int argc, char** argv);
+int cmd_report(int argc, char** argv);
 
 }  // namespace moesim

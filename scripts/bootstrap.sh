@@ -8,13 +8,15 @@
 # Groups: build (compiler, CMake, the libraries and doctest: enough for `make build` and `make
 # test` of the C++ code; the Dockerfile installs this group), fuzz (clang + libFuzzer for
 # `make fuzz`), python (python/: the moesim package and its tests), slurm (a one-node Slurm
-# cluster for `make test-slurm`; not in the default).
+# cluster for `make test-slurm`; not in the default), browser (headless Chromium and PIL for
+# `make test-browser`; not in the default).
 set -euo pipefail
 build=(cmake make g++ pkg-config libsimgrid-dev libboost-graph-dev libyaml-cpp-dev
        libprotobuf-dev protobuf-compiler doctest-dev)
 fuzz=(clang libclang-rt-14-dev)                # clang + libFuzzer (libclang_rt.fuzzer)
 python=(python3-pandas python3-matplotlib)     # python/: the moesim package and its tests
 slurm=(munge slurmctld slurmd slurm-client)    # tests/slurm/local_cluster.sh
+browser=(chromium python3-pil)                 # tests/browser/run_browser_test.sh
 
 list=0
 if [ "${1:-}" = "--list" ]; then list=1; shift; fi
@@ -27,7 +29,8 @@ for g in "${groups[@]}"; do
     fuzz) packages+=("${fuzz[@]}") ;;
     python) packages+=("${python[@]}") ;;
     slurm) packages+=("${slurm[@]}") ;;
-    *) echo "bootstrap: unknown group '$g' (build, fuzz, python, slurm)" >&2; exit 2 ;;
+    browser) packages+=("${browser[@]}") ;;
+    *) echo "bootstrap: unknown group '$g' (build, fuzz, python, slurm, browser)" >&2; exit 2 ;;
   esac
 done
 if [ $list -eq 1 ]; then
