@@ -169,7 +169,9 @@ std::string sweep_report_json(const SweepReport& r) {
     w.begin_array().value(why).value(static_cast<long long>(n)).end_array();
   }
   w.end_array().field("summary_line", r.summary_line).field("filter", r.filter);
-  w.field("front_x", std::string(kFrontTpot)).field("front_y", std::string(kFrontThroughput));
+  // select's default front: throughput per device against 1 / mean TPOT (kFrontPerUser); the
+  // chart's default x is the column under that reciprocal.
+  w.field("front_x", std::string("tpot_s.mean")).field("front_y", std::string(kFrontThroughput));
   w.end_object();
   return w.str();
 }
