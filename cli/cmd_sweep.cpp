@@ -317,9 +317,13 @@ int cmd_sweep(int argc, char** argv) {
   if (!a.has("out") && shards > 1) {
     out += "-shard-" + std::to_string(shard) + "-of-" + std::to_string(shards);
   }
-  const SweepManifest manifest{
-      sweep.name, sweep_size(sweep.spec), swept_paths(sweep.spec), sweep.base_overrides, shard,
-      shards};
+  const SweepManifest manifest{sweep.name,
+                               sweep_size(sweep.spec),
+                               swept_paths(sweep.spec),
+                               sweep.base_overrides,
+                               shard,
+                               shards,
+                               sweep.capacity_args};
   const OutputLock lock(out, "sweep");
   const std::set<std::size_t> done =
       prepare_sweep_folder(out, manifest, sweep.base_text, a.has("resume"));

@@ -107,6 +107,15 @@ TEST_CASE("capacity: as a sweep metric, ranked by select") {
     CHECK_MESSAGE(header.find(col) != std::string::npos, col);
   }
   CHECK(std::filesystem::exists(dir + "/out/points/1/capacity.json"));
+  CHECK(read_text(dir + "/out/sweep.json").find("\"capacity\": [") != std::string::npos);
+  // Other capacity settings are another sweep: --resume refuses them.
+  std::string other = read_text(dir + "/s.yaml");
+  other.replace(other.find("attainment: 0.9"), 15, "attainment: 0.8");
+  write_text(dir + "/other.yaml", other);
+  const auto resume =
+      run_moesim("sweep " + dir + "/other.yaml --resume --quiet --out " + dir + "/out");
+  CHECK(resume.status == 2);
+  CHECK(resume.output.find("holds a different sweep") != std::string::npos);
   const auto sel = run_moesim("select " + dir + "/out/results.csv --objective capacity_per_device");
   CHECK_MESSAGE(sel.status == 0, sel.output);
 
