@@ -12,7 +12,10 @@ class Search {
       : o_(o), f_(f) {}
 
   CapacitySearchResult run() {
-    const double start = o_.low.value_or(o_.start);
+    // A --high at or below the scenario's load (and no --low): start halfway below it.
+    double start = o_.low.value_or(o_.start);
+    if (!o_.low && o_.high && start >= *o_.high)
+      start = o_.integer ? std::max(1.0, std::floor(*o_.high / 2)) : *o_.high / 2;
     if (!probe(start)) {
       hi_ = start;
       if (!descend()) return finish(CapacityStatus::kLowestFails);

@@ -2,7 +2,8 @@
 // assuming attainment falls as load rises. Pure: the probe is a function (one simulation in the
 // CLI, an analytic function in the tests).
 //
-// 1. Start: probe `low`, else the scenario's load. When it fails and `low` was given (or the load
+// 1. Start: probe `low`, else the scenario's load (half of `high` when that is at or above
+//    `high`). When it fails and `low` was given (or the load
 //    cannot go lower), the search ends: lowest_fails. Without `low`, the load is halved until a
 //    probe passes (lowest_fails when max_runs or the smallest load comes first).
 // 2. Bracket: probe `high` when given (it passes: high_passes, the capacity is at least high);
@@ -59,7 +60,7 @@ struct CapacitySearchResult {
 };
 
 // `attainment_at(load)` runs one probe. Preconditions (checked by the caller): start > 0,
-// low < high when both are given, 0 < level <= 1, tolerance > 0, max_runs >= 1.
+// low < high when both are given, high >= 2 over integers, 0 < level <= 1, tolerance > 0, max_runs >= 1.
 [[nodiscard]] CapacitySearchResult search_capacity(
     const CapacitySearchOptions& o, const std::function<double(double load)>& attainment_at);
 

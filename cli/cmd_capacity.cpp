@@ -173,6 +173,8 @@ int cmd_capacity(int argc, char** argv) {
   opt.integer = integer;
   if (opt.low && opt.high && !(*opt.low < *opt.high))
     throw UsageError("--low must be below --high");
+  if (integer && opt.high && *opt.high < 2)
+    throw UsageError("--high must be at least 2 for a concurrency search");
 
   const bool keep = a.has("out");
   const std::string out = a.get_or("out", "");

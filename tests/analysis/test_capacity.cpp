@@ -56,6 +56,15 @@ TEST_CASE("capacity search: a given bracket, and --high that passes") {
   CHECK(h.status == CapacityStatus::kHighPasses);
   CHECK(*h.capacity == 5);
   CHECK(loads(h) == std::vector<double>{2, 5});
+  // --high below the scenario's load without --low: the search starts at half of it.
+  CapacitySearchOptions b;
+  b.start = 20;
+  b.high = 10;
+  b.tolerance = 0.1;
+  const CapacitySearchResult below = search_capacity(b, step_at(7.3));
+  // 5 P, 10 F, 7.5 F, 6.25 P, 6.875 P: width 0.625 <= 0.1 x 7.5.
+  CHECK(loads(below) == std::vector<double>{5, 10, 7.5, 6.25, 6.875});
+  CHECK(*below.capacity == 6.875);
 }
 
 TEST_CASE("capacity search: the lowest load fails") {
