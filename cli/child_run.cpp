@@ -6,9 +6,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 #include <filesystem>
 
+#include "cli/interrupt.hpp"
 #include "cli/sweep_files.hpp"
 
 extern char** environ;
@@ -37,8 +39,15 @@ ChildOutcome run_moesim_child(const std::string& exe, const std::vector<std::str
   posix_spawn_file_actions_destroy(&fa);
   if (rc != 0) return {-1, std::string("cannot start: ") + std::strerror(rc)};
   int status = 0;
+  bool forwarded = false;
   while (waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return {-1, std::string("waitpid: ") + std::strerror(errno)};
+    // A stop signal (the sweep stopping its points, SIGTERM from a scheduler) stops the child
+    // too; it removes its temporaries and the caller sees stop_signal().
+    if (stop_signal() != 0 && !forwarded) {
+      kill(pid, SIGTERM);
+      forwarded = true;
+    }
   }
   if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return {0, ""};
   const std::string head = first_log_lines(log);

@@ -16,7 +16,8 @@ struct ChildOutcome {
 // The path of the running moesim binary (/proc/self/exe).
 [[nodiscard]] std::string moesim_executable();
 
-// Runs `exe args...` and waits for it.
+// Runs `exe args...` and waits for it. When a stop signal is recorded meanwhile
+// (cli/interrupt.hpp: the caller installed the handlers), the child gets SIGTERM.
 [[nodiscard]] ChildOutcome run_moesim_child(const std::string& exe,
                                             const std::vector<std::string>& args,
                                             const std::string& log);
