@@ -166,7 +166,7 @@ std::vector<CommandSpec> make_specs() {
        .options = {{.name = "slo",
                     .value = "EXPR",
                     .help = "a per-request objective, e.g. ttft<=2s, tpot<=50ms, e2e<=30s "
-                            "(repeatable; a request must meet all); required",
+                            "(a request must meet all); required",
                     .repeatable = true},
                    {.name = "attainment",
                     .value = "SHARE",
@@ -189,7 +189,7 @@ std::vector<CommandSpec> make_specs() {
                     .help = "stop when the bracket is narrower than R x its top (default 0.02)"},
                    {.name = "max-runs",
                     .value = "N",
-                    .help = "probes at most, 1 to 1000 (default 20)",
+                    .help = "probes at most (default 20)",
                     .min = 1,
                     .max = 1000},
                    kSet,
