@@ -161,7 +161,7 @@ std::string results_csv(const std::vector<std::string>& swept, std::vector<Journ
 
 bool SweepManifest::same_sweep(const SweepManifest& o) const {
   return name == o.name && points == o.points && columns == o.columns &&
-         base_overrides == o.base_overrides;
+         base_overrides == o.base_overrides && capacity == o.capacity;
 }
 
 std::string manifest_json(const SweepManifest& m) {
@@ -176,6 +176,11 @@ std::string manifest_json(const SweepManifest& m) {
   j.end_array();
   j.field("shard", static_cast<long long>(m.shard))
       .field("shards", static_cast<long long>(m.shards));
+  if (!m.capacity.empty()) {
+    j.key("capacity").begin_array();
+    for (const auto& c : m.capacity) j.value(c);
+    j.end_array();
+  }
   j.end_object();
   return j.str();
 }
@@ -189,6 +194,7 @@ SweepManifest parse_manifest(const std::string& text) {
   m.base_overrides = list_of(flat, "base_overrides");
   m.shard = count_of(flat, "shard");
   m.shards = count_of(flat, "shards");
+  m.capacity = list_of(flat, "capacity");
   return m;
 }
 

@@ -65,6 +65,8 @@ struct SweepManifest {
   std::vector<std::string> columns;
   std::vector<std::string> base_overrides;
   std::size_t shard = 0, shards = 1;
+  // `sweep.capacity` as `moesim capacity` options; empty (and not written) for a sweep of runs.
+  std::vector<std::string> capacity;
   bool operator==(const SweepManifest&) const = default;
   // Equal but for the shard.
   [[nodiscard]] bool same_sweep(const SweepManifest& o) const;

@@ -8,7 +8,8 @@
 //   base.yaml      the sweep file without its sweep: section; every point runs it from OUT
 //   sweep.json     manifest: name, number of points, swept paths, common --set, shard
 //   journal.jsonl  one JSON line per finished point (analysis/sweep_results.hpp)
-//   points/<i>/    the point's `moesim run --out` folder and its log.txt (stdout + stderr)
+//   points/<i>/    the point's `moesim run --out` folder and its log.txt (stdout + stderr); with
+//                  `sweep.capacity`, its `moesim capacity --out` folder (capacity.json, run/)
 //   results.csv    rebuilt from the journal at the end
 #include <fcntl.h>
 #include <sys/prctl.h>
@@ -25,6 +26,7 @@
 #include <set>
 #include <thread>
 
+#include "analysis/capacity_report.hpp"
 #include "analysis/sweep_results.hpp"
 #include "cli/args.hpp"
 #include "cli/command_specs.hpp"
@@ -133,8 +135,15 @@ class SweepRunner {
     const std::string rel = "points/" + std::to_string(p.index);
     fs::remove_all(out_ + "/" + rel);
     fs::create_directories(out_ + "/" + rel);
-    std::vector<std::string> args{exe_, "run", "base.yaml", "--out", rel};
-    if (!check_) args.push_back("--no-check");
+    // With `sweep.capacity` the point is a capacity search (its probes check invariants).
+    const bool capacity = !sweep_.capacity_args.empty();
+    std::vector<std::string> args{exe_, capacity ? "capacity" : "run", "base.yaml", "--out", rel};
+    if (capacity) {
+      args.push_back("--quiet");
+      args.insert(args.end(), sweep_.capacity_args.begin(), sweep_.capacity_args.end());
+    } else if (!check_) {
+      args.push_back("--no-check");
+    }
     for (const auto& o : sweep_.base_overrides) args.insert(args.end(), {"--set", o});
     for (const auto& o : p.overrides()) args.insert(args.end(), {"--set", o});
     std::vector<char*> argv;
@@ -184,12 +193,22 @@ class SweepRunner {
       return;
     }
     JournalEntry e{p.index, "ok", p.values, "", {}};
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+    const bool capacity = !sweep_.capacity_args.empty();
+    // A capacity search whose lowest load misses exits 1 with its capacity.json: capacity 0.
+    const bool capacity_none = capacity && WIFEXITED(status) && WEXITSTATUS(status) == 1 &&
+                               fs::exists(dir + "/capacity.json");
+    if ((WIFEXITED(status) && WEXITSTATUS(status) == 0) || capacity_none) {
       try {
-        e.metrics = summary_metrics(read_file(dir + "/summary.json"));
+        if (capacity) {
+          const std::string run = dir + "/run/summary.json";
+          e.metrics = capacity_sweep_metrics(read_file(dir + "/capacity.json"),
+                                             fs::exists(run) ? read_file(run) : "");
+        } else {
+          e.metrics = summary_metrics(read_file(dir + "/summary.json"));
+        }
       } catch (const InputError& err) {
         e.status = "failed";
-        e.error = std::string("no readable summary.json: ") + err.what();
+        e.error = std::string(capacity ? "no readable capacity.json: " : "no readable summary.json: ") + err.what();
       }
     } else {
       // Exit status 2 is a point the validator rejected (layout, memory): final. Anything else
@@ -298,9 +317,13 @@ int cmd_sweep(int argc, char** argv) {
   if (!a.has("out") && shards > 1) {
     out += "-shard-" + std::to_string(shard) + "-of-" + std::to_string(shards);
   }
-  const SweepManifest manifest{
-      sweep.name, sweep_size(sweep.spec), swept_paths(sweep.spec), sweep.base_overrides, shard,
-      shards};
+  const SweepManifest manifest{sweep.name,
+                               sweep_size(sweep.spec),
+                               swept_paths(sweep.spec),
+                               sweep.base_overrides,
+                               shard,
+                               shards,
+                               sweep.capacity_args};
   const OutputLock lock(out, "sweep");
   const std::set<std::size_t> done =
       prepare_sweep_folder(out, manifest, sweep.base_text, a.has("resume"));

@@ -4,9 +4,6 @@
 // expression is evaluated over the run's summary.json. Prints the published-versus-predicted
 // table; with --out writes validation.md and validation.csv (each complete or absent) and keeps
 // every run's folder under OUT/runs/<id>[.<k>].
-#include <fcntl.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -21,13 +18,12 @@
 #include "analysis/sweep_expr.hpp"
 #include "analysis/validation_table.hpp"
 #include "cli/args.hpp"
+#include "cli/child_run.hpp"
 #include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "cli/sweep_files.hpp"
 #include "models/errors.hpp"
 #include "scenarios/validation_manifest.hpp"
-
-extern char** environ;
 
 namespace moesim {
 namespace {
@@ -46,35 +42,12 @@ RunOutcome run_one(const std::string& exe, const ValidationFigure& f,
                    const std::string& dir) {
   fs::remove_all(dir);
   fs::create_directories(dir);
-  std::vector<std::string> args{exe, "run", f.scenario, "--out", dir};
+  std::vector<std::string> args{"run", f.scenario, "--out", dir};
   for (const auto& s : f.set) args.insert(args.end(), {"--set", s});
   for (const auto& s : extra) args.insert(args.end(), {"--set", s});
   for (const auto& s : global) args.insert(args.end(), {"--set", s});
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  const std::string log = dir + "/log.txt";
-  posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
-  posix_spawn_file_actions_adddup2(&fa, STDOUT_FILENO, STDERR_FILENO);
-  pid_t pid = 0;
-  const int rc = posix_spawn(&pid, exe.c_str(), &fa, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&fa);
-  if (rc != 0) return {std::nullopt, std::string("cannot start: ") + std::strerror(rc)};
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return {std::nullopt, std::string("waitpid: ") + std::strerror(errno)};
-  }
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    const std::string head = first_log_lines(log);
-    const std::string why = WIFSIGNALED(status)
-                                ? "killed by signal " + std::to_string(WTERMSIG(status))
-                                : "exit status " + std::to_string(WEXITSTATUS(status));
-    return {std::nullopt, head.empty() ? why : why + ": " + head};
-  }
+  const ChildOutcome child = run_moesim_child(exe, args, dir + "/log.txt");
+  if (child.exit_status != 0) return {std::nullopt, child.error};
   try {
     const FlatJson flat = flatten_json(read_file(dir + "/summary.json"));
     const Expression e = Expression::parse(f.metric);
@@ -135,7 +108,7 @@ int cmd_validation(int argc, char** argv) {
     if (!mkdtemp(tmpl.data())) throw InputError(std::string("mkdtemp: ") + std::strerror(errno));
     runs = tmpl;
   }
-  const std::string exe = fs::read_symlink("/proc/self/exe").string();
+  const std::string exe = moesim_executable();
   const bool quiet = a.has("quiet");
   const std::vector<std::string> global = a.all("set");
   std::vector<ValidationRow> rows;

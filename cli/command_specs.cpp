@@ -156,6 +156,52 @@ std::vector<CommandSpec> make_specs() {
                     .value = "S",
                     .help = "calibrate: message size with its unit (e.g. 64MiB)"}}});
   s.push_back(
+      {.name = "capacity",
+       .summary = "the highest load (rate or concurrency) whose requests meet the SLOs",
+       .synopsis = {"capacity SCENARIO --slo EXPR [--slo EXPR]... [--attainment 0.99] "
+                    "[--over rate|concurrency] [--low X] [--high X] [--tolerance 0.02] "
+                    "[--max-runs N] [--set path=value]... [--out DIR] [--quiet]"},
+       .description =
+           "EXPR: METRIC<=DURATION with METRIC one of ttft, tpot, e2e (requests.csv's columns), "
+           "e.g. 'ttft<=2s'. Each probe is one `moesim run` with the scenario's seed and the "
+           "workload's rate (poisson, gamma) or concurrency (closed_loop) set to the probed "
+           "load. Exit status 1 when the lowest load already misses.\n",
+       .options = {{.name = "slo",
+                    .value = "EXPR",
+                    .help = "a per-request objective, e.g. ttft<=2s, tpot<=50ms, e2e<=30s "
+                            "(a request must meet all); required",
+                    .repeatable = true},
+                   {.name = "attainment",
+                    .value = "SHARE",
+                    .help = "a load passes when this share of its requests meets every "
+                            "objective, in (0, 1] (default 0.99)"},
+                   {.name = "over",
+                    .value = "rate|concurrency",
+                    .help = "what to search (default: the workload source's: rate for poisson "
+                            "and gamma, concurrency for closed_loop)"},
+                   {.name = "low",
+                    .value = "X",
+                    .help = "the lowest load probed (default: the scenario's, halved until one "
+                            "passes)"},
+                   {.name = "high",
+                    .value = "X",
+                    .help = "the highest load probed (default: doubling from the lowest until "
+                            "one fails)"},
+                   {.name = "tolerance",
+                    .value = "R",
+                    .help = "stop when the bracket is narrower than R x its top (default 0.02)"},
+                   {.name = "max-runs",
+                    .value = "N",
+                    .help = "probes at most (default 20)",
+                    .min = 1,
+                    .max = 1000},
+                   kSet,
+                   {.name = "out",
+                    .value = "DIR",
+                    .help = "write capacity.json and capacity.md there and keep the run at the "
+                            "capacity in DIR/run"},
+                   {.name = "quiet", .help = "no progress lines"}}});
+  s.push_back(
       {.name = "sweep",
        .summary = "run every point of a sweep file, N at a time, into results.csv",
        .synopsis = {"sweep FILE [--jobs N] [--out DIR] [--resume] [--shard i/N] "

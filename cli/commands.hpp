@@ -8,6 +8,7 @@ namespace moesim {
 
 int cmd_validate(int argc, char** argv);
 int cmd_validation(int argc, char** argv);
+int cmd_capacity(int argc, char** argv);
 int cmd_cost(int argc, char** argv);
 int cmd_describe(int argc, char** argv);
 int cmd_run(int argc, char** argv);

@@ -26,7 +26,8 @@ Command command_named(const std::string& name) {
       {"cost", cmd_cost},         {"describe", cmd_describe}, {"trace", cmd_trace},
       {"topology", cmd_topology}, {"sweep", cmd_sweep},       {"merge", cmd_merge},
       {"compare", cmd_compare},   {"select", cmd_select},     {"speculation", cmd_speculation},
-      {"calibrate", cmd_calibrate}, {"fidelity", cmd_fidelity}, {"report", cmd_report}};
+      {"calibrate", cmd_calibrate}, {"fidelity", cmd_fidelity}, {"report", cmd_report},
+      {"capacity", cmd_capacity}};
   const auto it = commands.find(name);
   return it == commands.end() ? nullptr : it->second;
 }

@@ -11,6 +11,7 @@
 #include "scenarios/loader.hpp"
 #include "scenarios/overrides.hpp"
 #include "scenarios/scenario.hpp"
+#include "scenarios/sweep_capacity.hpp"
 #include "scenarios/topology_file.hpp"
 #include "scenarios/yaml_reader.hpp"
 
@@ -95,6 +96,8 @@ class SweepReader {
   void read(MapReader& sweep, const YAML::Node& node) {
     const YAML::Node grid = sweep.raw("grid"), zip = sweep.raw("zip");
     const YAML::Node derived = sweep.raw("derived"), filters = sweep.raw("filters");
+    if (auto capacity = sweep.map("capacity", Req::kOptional))
+      out_.capacity_args = read_sweep_capacity(*capacity);
     sweep.finish();
     // Sections in the order written, so the columns of results.csv follow the file.
     for (const auto& kv : node) {

@@ -6,6 +6,7 @@
 //     derived: {deployment.ep: devices / deployment.tp}                   # computed per point
 //     filters: ["deployment.tp * deployment.ep <= 8"]                     # others recorded, not
 //     run
+//     capacity: {slo: ["ttft<=2s"], attainment: 0.99}   # each point a capacity search
 //
 // into a SweepSpec (analysis/sweep_spec.hpp) and the base scenario text. Every problem is
 // reported at once with file:line:column (ScenarioError, exit status 2 in the CLI).
@@ -25,6 +26,9 @@ struct SweepFile {
   // --set arguments every point gets before its own: the sweep's own --set, then relative
   // workload paths made absolute (the base scenario is run from the sweep's output folder).
   std::vector<std::string> base_overrides;
+  // `sweep.capacity` (scenarios/sweep_capacity.hpp) as `moesim capacity` options; empty: every
+  // point is one `moesim run`.
+  std::vector<std::string> capacity_args;
 };
 
 // `overrides`: the sweep command's --set arguments, applied to the base scenario (and visible to

@@ -236,7 +236,7 @@ sweep:
   CHECK(r.status == 2);
   CHECK(r.output == f +
                         ":17:3: error: sweep.filter: unknown key; did you mean 'filters'? (valid "
-                        "keys: grid, zip, derived, filters)\n" +
+                        "keys: grid, zip, derived, filters, capacity)\n" +
                         f +
                         ":9:28: error: sweep.grid.serving.kv_block_size: expected a list of "
                         "values, e.g. [1, 2, 4]\n" +
