@@ -48,9 +48,11 @@ double CapacityReport::capacity_per_device() const {
 std::vector<std::string> slo_metrics(const std::vector<SloTarget>& slos) {
   std::vector<std::string> out;
   for (const auto& t : slos) {
-    bool seen = false;
-    for (const auto& m : out) seen = seen || m == t.metric;
-    if (!seen) out.push_back(t.metric);
+    for (const auto& metric : t.metrics) {
+      bool seen = false;
+      for (const auto& m : out) seen = seen || m == metric;
+      if (!seen) out.push_back(metric);
+    }
   }
   return out;
 }

@@ -1,5 +1,6 @@
 #include "analysis/capacity_slo.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <map>
 
@@ -54,31 +55,45 @@ const std::vector<std::string>& slo_metric_names() {
 }
 
 SloTarget parse_slo(const std::string& written) {
-  std::string text;
-  for (char c : written) {
-    if (c != ' ' && c != '\t') text += c;
-  }
-  const std::size_t op = text.find('<');
-  if (op == std::string::npos || op == 0) {
-    throw SloError("'" + written + "': expected METRIC<=DURATION, e.g. ttft<=2s or tpot<=50ms");
-  }
+  const std::size_t b = written.find_first_not_of(" \t");
+  const std::size_t e = written.find_last_not_of(" \t");
   SloTarget t;
-  t.text = text;
-  t.metric = text.substr(0, op);
-  bool known = false;
-  for (const auto& m : slo_metric_names()) known = known || m == t.metric;
-  if (!known) {
-    std::string list;
-    for (const auto& m : slo_metric_names()) list += (list.empty() ? "" : ", ") + m;
-    throw SloError("'" + written + "': unknown metric '" + t.metric + "'; expected one of " +
-                   list);
+  t.text = b == std::string::npos ? "" : written.substr(b, e - b + 1);
+  const std::string quote = "'" + t.text + "': ";
+  std::shared_ptr<const Expression> ex;
+  try {
+    ex = std::make_shared<const Expression>(Expression::parse(t.text));
+  } catch (const ExpressionError& err) {
+    throw SloError(quote + err.what());
   }
-  t.inclusive = op + 1 < text.size() && text[op + 1] == '=';
-  const std::string limit = text.substr(op + (t.inclusive ? 2 : 1));
-  const ParsedQuantity q = parse_quantity(limit, Dimension::kTime);
-  if (!q.value) throw SloError("'" + written + "': " + q.error);
-  if (!(*q.value > 0)) throw SloError("'" + written + "': the limit must be above 0");
-  t.limit_s = *q.value;
+  if (!ex->is_comparison())
+    throw SloError(quote + "expected a comparison, e.g. ttft<=2s, or tpot<=50ms && ttft<=1s");
+  const auto& known = slo_metric_names();
+  for (const std::string& n : ex->names()) {
+    if (std::find(known.begin(), known.end(), n) == known.end()) {
+      std::string list;
+      for (const auto& m : known) list += (list.empty() ? "" : ", ") + m;
+      throw SloError(quote + "unknown metric '" + n + "'; expected one of " + list);
+    }
+    t.metrics.push_back(n);
+  }
+  for (const ExprBound& bound : ex->bounds()) {
+    if (bound.op != "<=" && bound.op != "<")
+      throw SloError(quote + "'" + bound.text + "': an objective bounds a metric from above (<= or <)");
+    // The constant as written, for its unit: the side of the comparison that is not the name.
+    const std::size_t at = bound.text.find_first_of("<>=!");
+    std::string lhs = bound.text.substr(0, at);
+    std::string rhs = bound.text.substr(bound.text.find_last_of("<>=!") + 1);
+    auto trim = [](std::string x) {
+      const std::size_t p = x.find_first_not_of(" \t"), q = x.find_last_not_of(" \t");
+      return p == std::string::npos ? std::string() : x.substr(p, q - p + 1);
+    };
+    const std::string constant = trim(lhs) == bound.name ? trim(rhs) : trim(lhs);
+    const ParsedQuantity q = parse_quantity(constant, Dimension::kTime);
+    if (!q.value) throw SloError(quote + "'" + bound.text + "': " + q.error);
+    if (!(bound.value > 0)) throw SloError(quote + "'" + bound.text + "': the limit must be above 0");
+  }
+  t.expression = std::move(ex);
   return t;
 }
 
@@ -127,12 +142,13 @@ std::optional<double> request_metric(const RequestOutcome& r, const std::string&
 bool meets_all(const RequestOutcome& r, const std::vector<SloTarget>& targets) {
   if (!r.completed) return false;
   for (const auto& t : targets) {
-    const std::optional<double> v = request_metric(r, t.metric);
-    if (!v) {
-      if (t.metric == "tpot") continue;  // one output token: no time per output token
-      return false;
-    }
-    if (t.inclusive ? !(*v <= t.limit_s) : !(*v < t.limit_s)) return false;
+    const double met = t.expression->evaluate([&](const std::string& name) {
+      const std::optional<double> v = request_metric(r, name);
+      if (v) return *v;
+      if (name == "tpot") return 0.0;  // one output token: no time per output token
+      throw ExpressionError("request has no " + name, 0);
+    });
+    if (met == 0) return false;
   }
   return true;
 }

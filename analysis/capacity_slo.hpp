@@ -1,22 +1,27 @@
 // Per-request service-level objectives of `moesim capacity` and the attainment of one run.
 //
-// An objective is written METRIC<=DURATION (or METRIC<DURATION), e.g. "ttft<=2s", "tpot<=50ms",
-// "e2e<=30s". The metrics are requests.csv's columns without their "_s": ttft (first token -
-// arrival), tpot (time per output token after the first; defined for requests with more than
-// one output token), e2e (finish - arrival). The duration takes the scenario language's time
-// units (models/units.hpp: ns, us, ms, s, min, h); a bare number is an error.
+// An objective is a comparison in the expression language of sweep files and `moesim select`
+// (analysis/sweep_expr.hpp): "ttft<=2s", "tpot<=50ms", "ttft<=1s && tpot<=50ms",
+// "e2e<=30s || ttft<=200ms". Its names are requests.csv's columns without their "_s": ttft (first
+// token - arrival), tpot (time per output token after the first; defined for requests with more
+// than one output token), e2e (finish - arrival). Each comparison of a metric with a constant
+// bounds it from above (<= or <) by a duration written with a time unit (models/units.hpp: ns,
+// us, ms, s, min, h; a bare number is an error) above 0.
 //
 // Attainment = requests meeting every objective / all requests of the run. A rejected request
-// misses; an objective on tpot holds for a request whose tpot is undefined (one output token),
-// as summary.json's slo_attainment counts it (analysis/README.md, "Definitions").
+// misses; a request whose tpot is undefined (one output token) reads tpot as 0, so an upper
+// bound on tpot holds for it, as summary.json's slo_attainment counts it (analysis/README.md,
+// "Definitions").
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "analysis/distribution.hpp"
+#include "analysis/sweep_expr.hpp"
 
 namespace moesim {
 
@@ -27,10 +32,9 @@ class SloError : public std::runtime_error {
 };
 
 struct SloTarget {
-  std::string metric;     // ttft | tpot | e2e
-  bool inclusive = true;  // <= (true) or < (false)
-  double limit_s = 0;     // > 0
-  std::string text;       // as written, spaces removed
+  std::string text;                          // as written, surrounding spaces removed
+  std::vector<std::string> metrics;          // the metrics it reads, in order of appearance
+  std::shared_ptr<const Expression> expression;
 };
 
 // The metric names an objective may use, in the order of requests.csv.

@@ -162,8 +162,9 @@ std::vector<CommandSpec> make_specs() {
                     "[--over rate|concurrency] [--low X] [--high X] [--tolerance 0.02] "
                     "[--max-runs N] [--set path=value]... [--out DIR] [--quiet]"},
        .description =
-           "EXPR: METRIC<=DURATION with METRIC one of ttft, tpot, e2e (requests.csv's columns), "
-           "e.g. 'ttft<=2s'. Each probe is one `moesim run` with the scenario's seed and the "
+           "EXPR: a comparison in the sweep files' expression language over ttft, tpot, e2e "
+           "(requests.csv's columns), each bounded from above by a time with its unit, joined "
+           "by && and ||, e.g. 'ttft<=2s' or 'ttft<=1s && tpot<=50ms'. Each probe is one `moesim run` with the scenario's seed and the "
            "workload's rate (poisson, gamma) or concurrency (closed_loop) set to the probed "
            "load. Exit status 1 when the lowest load already misses.\n",
        .options = {{.name = "slo",

@@ -143,24 +143,37 @@ TEST_CASE("capacity search: attainment rising with load is reported") {
   CHECK(pairs[0].higher_load == 7);
 }
 
-TEST_CASE("capacity objectives: parsing, units and errors") {
+TEST_CASE("capacity objectives: the sweep expression language, units and errors") {
+  RequestOutcome r;
+  r.completed = true;
+  r.ttft_s = 1.5;
+  r.tpot_s = 0.05;
+  r.e2e_s = 60;
   const SloTarget t = parse_slo("ttft<=2s");
-  CHECK(t.metric == "ttft");
-  CHECK(t.inclusive);
-  CHECK(t.limit_s == 2.0);
-  const SloTarget p = parse_slo(" tpot < 50 ms ");
-  CHECK(p.metric == "tpot");
-  CHECK(!p.inclusive);
-  CHECK(p.limit_s == doctest::Approx(0.05));
-  CHECK(p.text == "tpot<50ms");
-  CHECK(parse_slo("e2e<=1.5min").limit_s == doctest::Approx(90));
+  CHECK(t.metrics == std::vector<std::string>{"ttft"});
+  CHECK(meets_all(r, {t}));
+  CHECK_FALSE(meets_all(r, {parse_slo("ttft<1500ms")}));  // < is strict
+  CHECK(meets_all(r, {parse_slo("ttft<=1500ms")}));
+  const SloTarget p = parse_slo(" tpot < 50ms ");
+  CHECK(p.text == "tpot < 50ms");
+  CHECK_FALSE(meets_all(r, {p}));
+  CHECK(meets_all(r, {parse_slo("e2e<=1min")}));
+  CHECK_FALSE(meets_all(r, {parse_slo("e2e<=0.5min")}));
+  // && and || of the shared language: 1.5 s > 1 s, but e2e holds.
+  const SloTarget both = parse_slo("ttft<=1s && e2e<=2min");
+  CHECK(both.metrics == std::vector<std::string>{"ttft", "e2e"});
+  CHECK_FALSE(meets_all(r, {both}));
+  CHECK(meets_all(r, {parse_slo("ttft<=1s || e2e<=2min")}));
   CHECK_THROWS_WITH_AS(parse_slo("ttfb<=2s"),
                        "'ttfb<=2s': unknown metric 'ttfb'; expected one of ttft, tpot, e2e",
                        SloError);
   CHECK_THROWS_AS(parse_slo("ttft<=2"), SloError);    // no unit
   CHECK_THROWS_AS(parse_slo("ttft<=2GB"), SloError);  // not a time
-  CHECK_THROWS_AS(parse_slo("ttft>=2s"), SloError);
+  CHECK_THROWS_AS(parse_slo("ttft>=2s"), SloError);   // not an upper bound
   CHECK_THROWS_AS(parse_slo("ttft<=0s"), SloError);
+  CHECK_THROWS_AS(parse_slo("ttft"), SloError);       // not a comparison
+  CHECK_THROWS_WITH_AS(parse_slo("ttft<=(2s"), "'ttft<=(2s': expected ')' at column 10",
+                       SloError);  // syntax, with its column
 }
 
 TEST_CASE("capacity attainment: a hand-made requests table") {
