@@ -4,10 +4,10 @@
 // moesim fidelity --profile DIR [--hardware H]: held-out error of the catalog roofline, the
 // calibrated roofline and the profiled model, per operator family.
 // moesim fidelity --vidur DIR --hardware H [--calibrate-with PROFILE] [--vidur-network DIR]:
-// the same errors against Vidur's external measurements (models/vidur_profile.hpp).
+// the same errors against Vidur's external measurements (fidelity/vidur_profile.hpp).
 // moesim fidelity --collectives DIR [--hardware H] [--backend B] [--devices-per-node N]: the
 // closed-form collective model (constant efficiency; measured curve, leave-one-size-out) against
-// a measured collective table (models/collective_fidelity.hpp).
+// a measured collective table (fidelity/collective_fidelity.hpp).
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,10 +19,10 @@
 #include "cli/command_specs.hpp"
 #include "cli/commands.hpp"
 #include "cli/serving_replay.hpp"
-#include "models/calibration.hpp"
-#include "models/collective_fidelity.hpp"
+#include "fidelity/calibration.hpp"
+#include "fidelity/collective_fidelity.hpp"
 #include "models/profile_table.hpp"
-#include "models/vidur_profile.hpp"
+#include "fidelity/vidur_profile.hpp"
 #include "scenarios/catalog.hpp"
 #include "scenarios/embedded_files.hpp"
 

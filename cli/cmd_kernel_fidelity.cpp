@@ -1,7 +1,7 @@
 // moesim fidelity --leave-one-out [--profiles DIR,...] [--vidur-compute DIR] [--check-set G,...]
 // [--rows FILE]
 // [--fit-kernel]: the kernel cost model, fitted without each GPU in turn, against that GPU's
-// measurements (models/kernel_fidelity.hpp). --fit-kernel prints the shipped constants instead:
+// measurements (fidelity/kernel_fidelity.hpp). --fit-kernel prints the shipped constants instead:
 // each family fitted on every dataset of its GPUs except the check set.
 #include <cstdio>
 #include <algorithm>
@@ -12,10 +12,10 @@
 #include "analysis/atomic_file.hpp"
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
-#include "models/calibration.hpp"
+#include "fidelity/calibration.hpp"
 #include "models/errors.hpp"
-#include "models/kernel_fidelity.hpp"
-#include "models/vidur_profile.hpp"
+#include "fidelity/kernel_fidelity.hpp"
+#include "fidelity/vidur_profile.hpp"
 #include "scenarios/catalog.hpp"
 
 namespace moesim {

@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "models/cost_kernel.hpp"
-#include "models/kernel_fit.hpp"
+#include "fidelity/kernel_fit.hpp"
 
 using namespace moesim;
 

@@ -4,7 +4,7 @@
 
 #include <cmath>
 
-#include "models/calibration.hpp"
+#include "fidelity/calibration.hpp"
 #include "profile_support.hpp"
 
 using namespace moesim;

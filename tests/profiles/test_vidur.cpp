@@ -8,7 +8,7 @@
 #include <tuple>
 
 #include "models/errors.hpp"
-#include "models/vidur_profile.hpp"
+#include "fidelity/vidur_profile.hpp"
 #include "profile_support.hpp"
 #include "tests/test_support.hpp"
 

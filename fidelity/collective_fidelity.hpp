@@ -16,7 +16,7 @@
 #include <string>
 #include <vector>
 
-#include "models/calibration.hpp"
+#include "fidelity/calibration.hpp"
 #include "models/comm_efficiency_fit.hpp"
 
 namespace moesim {

@@ -36,7 +36,7 @@
 #include <string_view>
 #include <vector>
 
-#include "models/calibration.hpp"
+#include "fidelity/calibration.hpp"
 #include "models/model_arch.hpp"
 #include "models/operator.hpp"
 

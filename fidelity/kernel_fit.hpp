@@ -12,7 +12,7 @@
 #include <string>
 #include <vector>
 
-#include "models/calibration.hpp"
+#include "fidelity/calibration.hpp"
 #include "models/kernel_family.hpp"
 
 namespace moesim {

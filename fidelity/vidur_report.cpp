@@ -9,7 +9,7 @@
 #include "models/comm_efficiency_link_class.hpp"
 #include "models/cost_model.hpp"
 #include "models/errors.hpp"
-#include "models/vidur_profile.hpp"
+#include "fidelity/vidur_profile.hpp"
 
 namespace moesim {
 namespace {

@@ -1,4 +1,4 @@
-#include "models/kernel_fidelity.hpp"
+#include "fidelity/kernel_fidelity.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "models/collective_fidelity.hpp"
+#include "fidelity/collective_fidelity.hpp"
 
 #include <array>
 #include <cmath>

@@ -19,7 +19,7 @@
 #include <string>
 #include <vector>
 
-#include "models/kernel_fit.hpp"
+#include "fidelity/kernel_fit.hpp"
 #include "models/model_arch.hpp"
 #include "models/profile_table.hpp"
 

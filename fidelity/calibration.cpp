@@ -1,4 +1,4 @@
-#include "models/calibration.hpp"
+#include "fidelity/calibration.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,4 +1,4 @@
-#include "models/kernel_fit.hpp"
+#include "fidelity/kernel_fit.hpp"
 
 #include <algorithm>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "models/vidur_profile.hpp"
+#include "fidelity/vidur_profile.hpp"
 
 #include <algorithm>
 #include <array>
