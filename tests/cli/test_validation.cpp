@@ -73,3 +73,28 @@ TEST_CASE("validation: a malformed manifest exits 2 naming file, line and key") 
         std::string::npos);
   CHECK(r.output.find("4 error(s)\n") != std::string::npos);
 }
+
+TEST_CASE("validation --set: one override for every figure, a bad one exits 2 before any run") {
+  const std::string dir = temp_dir("validation-set");
+  const std::string scenario =
+      std::string(MOESIM_SOURCE_DIR) + "/scenarios/validation/pangu-pro-moe-800i-a2-prefill.yaml";
+  write_text(dir + "/m.yaml",
+             "figures:\n"
+             "  - id: completed\n"
+             "    scenario: " +
+                 scenario +
+                 "\n"
+                 "    metric: requests_completed\n"
+                 "    published: 2\n"
+                 "    unit: requests\n"
+                 "    source: analytic\n");
+  // One request instead of two: the prediction follows the override (-50.0%).
+  const auto r = run_moesim("validation " + dir + "/m.yaml --quiet --set workload.source.requests=1");
+  CHECK(r.status == 0);
+  CHECK(r.output.find("| completed | analytic | 2 requests | 1 | -50.0 | no |") != std::string::npos);
+  const auto bad = run_moesim("validation " + dir + "/m.yaml --quiet --out " + dir +
+                              "/out --set serving.no_such_key=1");
+  CHECK(bad.status == 2);
+  CHECK(bad.output.find("no_such_key") != std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(dir + "/out"));
+}
