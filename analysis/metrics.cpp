@@ -30,7 +30,7 @@ MetricsCollector::MetricsCollector(const std::string& dir, bool requests_csv, bo
     steps_ = std::make_unique<AtomicFile>(dir + "/steps.csv");
     steps_->out() << "start_s,instance,duration_s,sequences,decode_sequences,prefill_tokens,"
                      "tokens,emitted_tokens,kv_blocks_used,attention_s,ffn_s,experts_s,"
-                     "communication_s,other_s,draft_s,host_s,target_efficiency,ranks,"
+                     "communication_s,other_s,draft_s,host_s,target_efficiency,gamma,ranks,"
                      "slowest_rank,rank_tokens,rank_sequences,rank_running,rank_waiting,"
                      "rank_kv_blocks,rank_own_s\n";
   }
@@ -44,6 +44,10 @@ void MetricsCollector::on_step(const StepRecord& s) {
     efficiency_sum += s.target_efficiency;
     efficiency_steps += 1;
   }
+  if (s.decode_sequences > 0) {
+    gamma_sum += double(s.gamma);
+    gamma_steps += 1;
+  }
   if (steps_) {
     steps_->out() << num(s.start.value()) << ',' << s.instance << ',' << num(s.duration.value())
                   << ',' << s.sequences << ',' << s.decode_sequences << ',' << s.prefill_tokens
@@ -52,7 +56,8 @@ void MetricsCollector::on_step(const StepRecord& s) {
                   << num(s.experts.value()) << ',' << num(s.communication.value()) << ','
                   << num(s.other.value()) << ',' << num(s.draft.value()) << ','
                   << num(s.host.value()) << ','
-                  << num(s.target_efficiency) << ',' << s.ranks << ',' << s.slowest_rank << ',';
+                  << num(s.target_efficiency) << ',' << s.gamma << ',' << s.ranks << ','
+                  << s.slowest_rank << ',';
     std::ostream& o = steps_->out();
     const auto whole = [](std::int64_t v) { return v; };
     rank_list(o, s.rank_tokens, whole);

@@ -48,6 +48,8 @@ class MetricsCollector final : public SimObserver {
   std::int64_t spec_rounds = 0, accepted_drafts = 0;
   double efficiency_sum = 0;
   std::int64_t efficiency_steps = 0;
+  double gamma_sum = 0;  // draft lengths of the steps with decodes (speculative.policy)
+  std::int64_t gamma_steps = 0;
   double busy_time = 0;  // sum of step durations
   SloTargets slo;
 

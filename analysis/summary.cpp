@@ -101,6 +101,7 @@ std::string summary_json(const RunFacts& f, const SimulationTotals& t, const Met
     j.field("rounds", static_cast<long long>(m.spec_rounds));
     j.field("mean_accepted_tokens", ratio(double(m.accepted_drafts), double(m.spec_rounds)));
     j.field("target_efficiency", ratio(m.efficiency_sum, double(m.efficiency_steps)));
+    j.field("mean_gamma", ratio(m.gamma_sum, double(m.gamma_steps)));
     if (baseline) {
       j.field("baseline_throughput_output_tokens_per_s", baseline->throughput);
       j.field("baseline_tpot_mean_s", baseline->tpot_mean);

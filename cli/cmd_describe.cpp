@@ -12,6 +12,7 @@
 #include "models/dispatch_model.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
+#include "models/speculation_policy.hpp"
 #include "scenarios/catalog.hpp"
 #include "sim/router.hpp"
 #include "sim/engine_overhead.hpp"
@@ -86,6 +87,7 @@ int cmd_describe(int argc, char** argv) {
                 "instead of a builder: a YAML file of vertices and links (topology/README.md)");
     describe_registry(speculation_methods(), "speculative.method");
     describe_registry(acceptance_models(), "speculative.acceptance");
+    describe_registry(speculation_policies(), "speculative.policy");
     describe_registry(request_sources(), "workload.source");
     describe_registry(length_distributions(), "workload.lengths");
   } else {

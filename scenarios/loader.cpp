@@ -11,6 +11,7 @@
 #include "models/param_error.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
+#include "models/speculation_policy.hpp"
 #include "scenarios/catalog.hpp"
 #include "scenarios/cross_checks.hpp"
 #include "scenarios/overrides.hpp"
@@ -257,6 +258,8 @@ void read_speculative(MapReader& root, Scenario& s) {
   const bool has_method = r->plugin("method", speculation_methods(), sp.method, Req::kRequired);
   r->integer("gamma", sp.gamma, Req::kRequired, 0, 64);
   r->plugin("acceptance", acceptance_models(), sp.acceptance, Req::kOptional);
+  sp.policy.name = "fixed";
+  r->plugin("policy", speculation_policies(), sp.policy, Req::kOptional);
   r->boolean("compare_without_speculation", sp.compare_without_speculation, Req::kOptional);
   if (r->has("draft")) {
     ModelArch draft;

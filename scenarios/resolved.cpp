@@ -12,6 +12,7 @@
 #include "models/dispatch_model.hpp"
 #include "models/routing_model.hpp"
 #include "models/speculation_model.hpp"
+#include "models/speculation_policy.hpp"
 #include "sim/router.hpp"
 #include "sim/engine_overhead.hpp"
 #include "sim/scheduler.hpp"
@@ -227,6 +228,7 @@ std::string resolved_yaml(const Scenario& s) {
     }
     e << YAML::Key << "gamma" << YAML::Value << sp.gamma;
     plugin(e, "acceptance", acceptance_models(), sp.acceptance);
+    plugin(e, "policy", speculation_policies(), sp.policy);
     e << YAML::Key << "compare_without_speculation" << YAML::Value << sp.compare_without_speculation;
     e << YAML::EndMap;
   }

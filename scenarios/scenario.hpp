@@ -96,8 +96,9 @@ struct SpeculativeConfig {
   bool enabled = false;
   PluginConfig method;
   std::optional<ModelArch> draft;
-  int gamma = 0;
+  int gamma = 0;           // the draft length (with policy adaptive: the longest considered)
   PluginConfig acceptance;
+  PluginConfig policy;     // speculation policy: fixed (default) or adaptive
   bool compare_without_speculation = false;
 };
 

@@ -211,6 +211,8 @@ SimulationSetup make_simulation_setup(const Scenario& s, bool with_speculation) 
                                              s.speculative.method.params);
     sp.acceptance = acceptance_models().create(s.speculative.acceptance.name,
                                                s.speculative.acceptance.params);
+    sp.policy = speculation_policies().create(s.speculative.policy.name,
+                                              s.speculative.policy.params);
     if (s.speculative.draft) {
       // The draft runs on the first decode-capable pool's layout, without expert parallelism.
       Parallel dp = s.deployment.pools.back().parallel;

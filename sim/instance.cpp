@@ -94,12 +94,50 @@ const std::vector<double>& Instance::acceptance_for(int gamma) {
   return it->second;
 }
 
+double Instance::decode_rate(int g) {
+  // The running sequences that decode, each at its context, one batch per rank.
+  const std::size_t n = ranks_.size();
+  std::vector<BatchShape> verify(n);
+  BatchShape q1_all;
+  std::int64_t most = 0;
+  for (std::size_t r = 0; r < n; ++r) {
+    for (const Sequence* s : ranks_[r].running) {
+      if (s->prefilling()) continue;
+      verify[r].add_decode(g + 1, s->context);
+      q1_all.add_decode(1, s->context);
+    }
+    most = std::max(most, verify[r].sequences);
+  }
+  if (q1_all.sequences == 0) return 0;
+  Seconds t = n > 1 ? target_->evaluate_ranks(verify).total : target_->evaluate(verify[0]).total;
+  if (g > 0) {
+    t += spec_.method->draft_time(DraftInputs{q1_all, g, *target_, spec_.draft.get()});
+    BatchShape busiest = q1_all;
+    if (n > 1) busiest.sequences = most * target_->parallel().dp;
+    t += target_->price(rejection_sampling_op(target_->model(), busiest, g, target_->parallel())).time;
+  }
+  const double tau = g > 0 ? spec_.acceptance->expected_emitted(g) : 1.0;
+  return double(q1_all.sequences) * tau / t.value();
+}
+
+int Instance::choose_gamma() {
+  if (spec_.gamma <= 0) return 0;
+  if (!spec_.policy || !spec_.policy->prices_candidates()) return spec_.gamma;
+  bool decoding = false;
+  for (const Rank& rk : ranks_) {
+    for (const Sequence* s : rk.running) decoding = decoding || !s->prefilling();
+  }
+  if (!decoding) return spec_.gamma;  // nothing to choose for; the next decodes choose again
+  return spec_.policy->choose(spec_.gamma, [this](int g) { return decode_rate(g); });
+}
+
 bool Instance::start_step(Seconds now, bool more_arrivals) {
   if (busy_) return true;
   plan_.clear();
+  step_gamma_ = choose_gamma();
   for (Rank& rk : ranks_) {
     rk.plan.clear();
-    SchedulerView view{rk.waiting, rk.running, rk.kv, std::int64_t(spec_.gamma) + 1, more_arrivals,
+    SchedulerView view{rk.waiting, rk.running, rk.kv, std::int64_t(step_gamma_) + 1, more_arrivals,
                        rk.admissions};
     const std::int64_t admitted_before = rk.admissions;
     rk.scheduler->plan(view, rk.plan);
@@ -188,10 +226,11 @@ Seconds Instance::price_step() {
       record_.ffn += t;
     else record_.other += t;
   }
-  if (spec_.gamma > 0 && q1_all.sequences > 0) {
+  record_.gamma = q1_all.sequences > 0 ? step_gamma_ : 0;  // a step without decodes drafts nothing
+  if (step_gamma_ > 0 && q1_all.sequences > 0) {
     // Drafting is priced for all the speculating sequences split evenly over the ranks;
     // rejection sampling runs on every rank for its own sequences, so the busiest one counts.
-    const DraftInputs in{q1_all, spec_.gamma, *target_, spec_.draft.get()};
+    const DraftInputs in{q1_all, step_gamma_, *target_, spec_.draft.get()};
     record_.draft = spec_.method->draft_time(in);
     BatchShape busiest = q1_all;
     if (per_rank) {
@@ -200,7 +239,7 @@ Seconds Instance::price_step() {
       busiest.sequences = most * target_->parallel().dp;
     }
     const Op rej =
-        rejection_sampling_op(target_->model(), busiest, spec_.gamma, target_->parallel());
+        rejection_sampling_op(target_->model(), busiest, step_gamma_, target_->parallel());
     record_.draft += target_->price(rej).time;
     total += record_.draft;
     // Target efficiency at this batch: decoding the same sequences one token each, alone.
@@ -230,7 +269,7 @@ void Instance::finish_step(Seconds now, std::vector<Sequence*>& finished,
         emitted = 1;  // the last chunk yields the next token
         if (s.prefill_end.value() < 0) s.prefill_end = now;
       }
-    } else if (spec_.gamma > 0) {
+    } else if (step_gamma_ > 0) {
       const int drafted = int(it.q) - 1;
       const int accepted = drafted > 0 ? AcceptanceModel::sample(acceptance_for(drafted), s.rng) : 0;
       s.spec_rounds += 1;

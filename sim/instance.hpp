@@ -11,6 +11,7 @@
 
 #include "models/acceptance_model.hpp"
 #include "models/speculation_model.hpp"
+#include "models/speculation_policy.hpp"
 #include "sim/engine_overhead.hpp"
 #include "sim/router.hpp"
 #include "sim/scheduler.hpp"
@@ -22,6 +23,7 @@ struct SpeculationSetup {
   std::shared_ptr<const SpeculationModel> method;
   std::shared_ptr<const AcceptanceModel> acceptance;
   std::shared_ptr<const StepCostCalculator> draft;  // draft model, when the method uses one
+  std::shared_ptr<const SpeculationPolicy> policy;  // null: fixed (every step drafts gamma)
 };
 
 // What a finished step reports (one row of steps.csv).
@@ -40,6 +42,7 @@ struct StepRecord {
   // plus this one add up to `duration`.
   Seconds host{0};
   double target_efficiency = 0;  // T(B,1)/T(B,gamma+1) of this step's decodes (0 if none)
+  int gamma = 0;  // draft tokens per decoding sequence in this step (0: no speculation)
   // Scheduling ranks (dp with per-rank scheduling, else 1) and, one entry per rank: tokens and
   // sequences scheduled this step, sequences running and waiting once the step was planned, KV
   // blocks held at its end, and the time of the rank's own ops (attention, dense FFN, router,
@@ -139,6 +142,10 @@ class Instance {
   // Removes `s`'s share (it leaves the instance).
   void uncount(Sequence& s);
   const std::vector<double>& acceptance_for(int gamma);
+  // The draft length of the next step (speculative.policy), from the running decodes.
+  int choose_gamma();
+  // Expected output tokens per second of the running decodes at draft length g.
+  double decode_rate(int g);
 
   int index_;
   InstanceRole role_;
@@ -153,6 +160,7 @@ class Instance {
   std::int64_t preemptions_ = 0;
   StepPlan plan_;
   StepRecord record_;
+  int step_gamma_ = 0;  // the planned step's draft length
   bool busy_ = false;
   Seconds step_end_{0};
   std::map<int, std::vector<double>> acceptance_cache_;

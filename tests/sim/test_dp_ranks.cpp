@@ -208,7 +208,7 @@ workload:
   std::istringstream steps(read_text(a + "/steps.csv"));
   std::string line;
   std::getline(steps, line);
-  CHECK(line.find(",target_efficiency,ranks,slowest_rank,rank_tokens,rank_sequences,rank_running,"
+  CHECK(line.find(",target_efficiency,gamma,ranks,slowest_rank,rank_tokens,rank_sequences,rank_running,"
                   "rank_waiting,rank_kv_blocks,rank_own_s") != std::string::npos);
   std::getline(steps, line);
   CHECK(line.find(",2,0,") != std::string::npos);  // two ranks, the first step's work on rank 0

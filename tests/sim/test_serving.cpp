@@ -196,3 +196,27 @@ workload:
   CHECK_FALSE(std::filesystem::exists(dir + "/out/requests.csv.partial"));
   CHECK_FALSE(std::filesystem::exists(dir + "/out/steps.csv.partial"));
 }
+
+TEST_CASE("adaptive speculation: a draft as costly as the target never pays, so no step drafts") {
+  // rate(g) = B tau(g) / (T(B, g+1) + g T(B, 1) + rejection) < B / T(B, 1) = rate(0) for every
+  // g >= 1, since tau(g) < g + 1 (alpha < 1) and T(B, g+1) >= T(B, 1): every step picks 0, and
+  // the run is the run without speculation, byte for byte.
+  std::string spec = kSpeculation;
+  spec.replace(spec.find("GAMMA"), 5, "4");
+  spec.replace(spec.find("qwen2-0.5b"), 10, "qwen1.5-moe-a2.7b");
+  const std::string adaptive = run("adaptive-costly", std::string(kScenario) + spec +
+                                                          "  policy: adaptive\n");
+  const std::string off = run("adaptive-off", kScenario);
+  CHECK(read_text(adaptive + "/requests.csv") == read_text(off + "/requests.csv"));
+  CHECK(read_text(adaptive + "/steps.csv") == read_text(off + "/steps.csv"));
+  CHECK(summary_number(adaptive, "mean_gamma") == 0);
+}
+
+TEST_CASE("adaptive speculation with min_gamma = gamma is the fixed policy") {
+  const std::string fixed = run("adaptive-fixed", with_gamma(3));
+  const std::string pinned = run("adaptive-pinned", with_gamma(3) +
+                                                        "  policy: {name: adaptive, min_gamma: 3}\n");
+  CHECK(read_text(fixed + "/requests.csv") == read_text(pinned + "/requests.csv"));
+  CHECK(read_text(fixed + "/steps.csv") == read_text(pinned + "/steps.csv"));
+  CHECK(summary_number(fixed, "mean_gamma") == 3);
+}
