@@ -41,7 +41,7 @@ TEST_CASE("json_flat: nested keys joined with dots, document order, every value 
   CHECK(find_flat(f, "b") == nullptr);
 }
 
-TEST_CASE("json_flat: document order, not sorted; a repeated key stays twice in its place") {
+TEST_CASE("json_flat: document order, not sorted, and a repeated key stays twice in its place") {
   const FlatJson f = flatten_json(R"({"z": {"y": 1, "b": 2}, "a": [[3, 4], []], "z": false})");
   std::vector<std::string> keys;
   for (const auto& [k, v] : f) keys.push_back(k);
