@@ -1,181 +1,127 @@
 #include "analysis/json_flat.hpp"
 
-#include <cctype>
-#include <charconv>
-#include <cmath>
+#include <algorithm>
+#include <nlohmann/json.hpp>
 
 #include "analysis/json_writer.hpp"
-#include "models/errors.hpp"
 
 namespace moesim {
 namespace {
 
-class FlatParser {
+// nlohmann-json's SAX events, in document order, turned into (dotted key, value) rows.
+class Flattener final : public nlohmann::json_sax<nlohmann::json> {
  public:
-  explicit FlatParser(const std::string& s) : s_(s) {}
+  explicit Flattener(const std::string& text) : text_(text) {}
 
-  FlatJson run() {
-    ws();
-    if (pos_ >= s_.size() || (s_[pos_] != '{' && s_[pos_] != '[')) fail("expected '{' or '['");
-    value("");
-    ws();
-    if (pos_ < s_.size()) fail("unexpected text after the document");
-    return std::move(out_);
+  FlatJson take() { return std::move(out_); }
+
+  bool null() override { return leaf(FlatValue{false, 0, "null", true}); }
+  bool boolean(bool v) override { return leaf(FlatValue{false, 0, v ? "true" : "false"}); }
+  // Non-negative integers come as number_unsigned, so a zero here was written "-0".
+  bool number_integer(number_integer_t v) override { return number(v == 0 ? -0.0 : double(v)); }
+  bool number_unsigned(number_unsigned_t v) override { return number(double(v)); }
+  bool number_float(number_float_t v, const string_t& /*raw*/) override { return number(v); }
+  bool string(string_t& v) override { return leaf(FlatValue{false, 0, std::move(v)}); }
+  bool binary(binary_t& /*v*/) override { return true; }  // not produced by JSON text
+
+  bool start_object(std::size_t /*size*/) override { return open(false); }
+  bool key(string_t& k) override {
+    frames_.back().key = std::move(k);
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool start_array(std::size_t /*size*/) override { return open(true); }
+  bool end_array() override { return close(); }
+
+  bool parse_error(std::size_t position, const std::string& /*last_token*/,
+                   const nlohmann::detail::exception& ex) override {
+    // `position` counts the characters read, the offending one included.
+    const std::size_t byte = std::min(position == 0 ? 0 : position - 1, text_.size());
+    located_error(text_, byte, detail_of(ex.what()));
+  }
+
+  [[noreturn]] static void located_error(const std::string& text, std::size_t byte,
+                                         std::string detail) {
+    const auto begin = text.begin();
+    const auto at = begin + std::ptrdiff_t(byte);
+    const std::size_t line = 1 + std::size_t(std::count(begin, at, '\n'));
+    const std::size_t newline = byte == 0 ? std::string::npos : text.rfind('\n', byte - 1);
+    const std::size_t line_start = newline == std::string::npos ? 0 : newline + 1;
+    const std::size_t column = byte - line_start + 1;
+    throw JsonSyntaxError(std::move(detail), byte, line, column);
   }
 
  private:
-  [[noreturn]] void fail(const std::string& what) const {
-    throw InputError("JSON: " + what + " at byte " + std::to_string(pos_));
-  }
-  void ws() {
-    while (pos_ < s_.size() && std::isspace(static_cast<unsigned char>(s_[pos_]))) ++pos_;
-  }
-  bool eat(char c) {
-    ws();
-    if (pos_ < s_.size() && s_[pos_] == c) {
-      ++pos_;
-      return true;
+  struct Frame {
+    std::string prefix;  // the container's own dotted key
+    bool array = false;
+    std::size_t next = 0;  // the next element's position, in an array
+    std::string key;       // the member being read, in an object
+  };
+
+  // "[json.exception.parse_error.101] parse error at line 1, column 9: syntax error while
+  // parsing object key - unexpected '}'; expected string literal" -> what follows the location.
+  static std::string detail_of(std::string what) {
+    const auto tag = what.find("] ");
+    if (tag != std::string::npos) what.erase(0, tag + 2);
+    if (what.rfind("parse error", 0) == 0) {
+      const auto colon = what.find(": ");
+      if (colon != std::string::npos) what.erase(0, colon + 2);
     }
-    return false;
-  }
-  void expect(char c) {
-    if (!eat(c)) fail(std::string("expected '") + c + "'");
+    return what;
   }
   static std::string join(const std::string& prefix, const std::string& key) {
     return prefix.empty() ? key : prefix + "." + key;
   }
-  void leaf(const std::string& key, FlatValue v) { out_.emplace_back(key, std::move(v)); }
-
-  void value(const std::string& key) {
-    ws();
-    if (pos_ >= s_.size()) fail("unexpected end");
-    const char c = s_[pos_];
-    if (c == '{') return object(key);
-    if (c == '[') return array(key);
-    if (c == '"') return leaf(key, FlatValue{false, 0, string()});
-    if (word("true")) return leaf(key, FlatValue{false, 0, "true"});
-    if (word("false")) return leaf(key, FlatValue{false, 0, "false"});
-    if (word("null")) return leaf(key, FlatValue{false, 0, "null", true});
-    double v = 0;
-    const auto res = std::from_chars(s_.data() + pos_, s_.data() + s_.size(), v);
-    if (res.ec != std::errc() || res.ptr == s_.data() + pos_) fail("expected a value");
-    pos_ = std::size_t(res.ptr - s_.data());
-    leaf(key, FlatValue{true, v, JsonWriter::number(v)});
+  std::string member_key() {
+    if (frames_.empty()) return "";
+    Frame& f = frames_.back();
+    return f.array ? join(f.prefix, std::to_string(f.next++)) : join(f.prefix, f.key);
   }
-  bool word(const char* w) {
-    const std::string_view sv(w);
-    if (s_.compare(pos_, sv.size(), sv) != 0) return false;
-    pos_ += sv.size();
+  bool open(bool array) {
+    Frame f;
+    f.prefix = member_key();
+    f.array = array;
+    frames_.push_back(std::move(f));
     return true;
   }
-  void object(const std::string& prefix) {
-    expect('{');
-    if (eat('}')) return;
-    do {
-      ws();
-      if (pos_ >= s_.size() || s_[pos_] != '"') fail("expected a key");
-      const std::string k = string();
-      expect(':');
-      value(join(prefix, k));
-    } while (eat(','));
-    expect('}');
+  bool close() {
+    frames_.pop_back();
+    return true;
   }
-  void array(const std::string& prefix) {
-    expect('[');
-    if (eat(']')) return;
-    std::size_t i = 0;
-    do {
-      value(join(prefix, std::to_string(i++)));
-    } while (eat(','));
-    expect(']');
+  bool leaf(FlatValue v) {
+    out_.emplace_back(member_key(), std::move(v));
+    return true;
   }
-  std::string string() {
-    ++pos_;  // the opening quote
-    std::string out;
-    while (true) {
-      if (pos_ >= s_.size()) fail("unterminated string");
-      const char c = s_[pos_++];
-      if (c == '"') return out;
-      if (c != '\\') {
-        out += c;
-        continue;
-      }
-      if (pos_ >= s_.size()) fail("unterminated string");
-      const char e = s_[pos_++];
-      switch (e) {
-        case '"':
-          out += '"';
-          break;
-        case '\\':
-          out += '\\';
-          break;
-        case '/':
-          out += '/';
-          break;
-        case 'b':
-          out += '\b';
-          break;
-        case 'f':
-          out += '\f';
-          break;
-        case 'n':
-          out += '\n';
-          break;
-        case 'r':
-          out += '\r';
-          break;
-        case 't':
-          out += '\t';
-          break;
-        case 'u':
-          utf8(out);
-          break;
-        default:
-          fail("bad escape");
-      }
-    }
-  }
-  // \uXXXX (with surrogate pairs) as UTF-8.
-  void utf8(std::string& out) {
-    unsigned cp = hex4();
-    if (cp >= 0xD800 && cp < 0xDC00 && s_.compare(pos_, 2, "\\u") == 0) {
-      pos_ += 2;
-      const unsigned lo = hex4();
-      cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-    }
-    if (cp < 0x80) {
-      out += char(cp);
-    } else if (cp < 0x800) {
-      out += char(0xC0 | (cp >> 6));
-      out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += char(0xE0 | (cp >> 12));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    } else {
-      out += char(0xF0 | (cp >> 18));
-      out += char(0x80 | ((cp >> 12) & 0x3F));
-      out += char(0x80 | ((cp >> 6) & 0x3F));
-      out += char(0x80 | (cp & 0x3F));
-    }
-  }
-  unsigned hex4() {
-    if (pos_ + 4 > s_.size()) fail("bad \\u escape");
-    unsigned v = 0;
-    const auto res = std::from_chars(s_.data() + pos_, s_.data() + pos_ + 4, v, 16);
-    if (res.ptr != s_.data() + pos_ + 4) fail("bad \\u escape");
-    pos_ += 4;
-    return v;
-  }
+  bool number(double v) { return leaf(FlatValue{true, v, JsonWriter::number(v)}); }
 
-  const std::string& s_;
-  std::size_t pos_ = 0;
+  const std::string& text_;
+  std::vector<Frame> frames_;
   FlatJson out_;
 };
 
 }  // namespace
 
-FlatJson flatten_json(const std::string& text) { return FlatParser(text).run(); }
+JsonSyntaxError::JsonSyntaxError(std::string detail, std::size_t byte, std::size_t line,
+                                 std::size_t column)
+    : InputError("JSON: " + detail + " at line " + std::to_string(line) + ", column " +
+                 std::to_string(column)),
+      detail_(std::move(detail)),
+      byte_(byte),
+      line_(line),
+      column_(column) {}
+
+FlatJson flatten_json(const std::string& text) {
+  // nlohmann-json reads any JSON value; our documents are objects or arrays.
+  const std::size_t first = text.find_first_not_of(" \t\r\n");
+  if (first == std::string::npos || (text[first] != '{' && text[first] != '[')) {
+    Flattener::located_error(text, first == std::string::npos ? text.size() : first,
+                             "expected '{' or '['");
+  }
+  Flattener f(text);
+  nlohmann::json::sax_parse(text, &f);
+  return f.take();
+}
 
 const FlatValue* find_flat(const FlatJson& flat, const std::string& key) {
   for (const auto& [k, v] : flat) {

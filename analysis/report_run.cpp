@@ -42,19 +42,13 @@ std::string read_whole(const std::string& path) {
   return s.str();
 }
 
-// flatten_json names a byte offset ("... at byte N"); people want the line.
+// "FILE:LINE:COLUMN: JSON: what" for a syntax error.
 FlatJson flatten_located(const std::string& text, const std::string& path) {
   try {
     return flatten_json(text);
-  } catch (const InputError& e) {
-    const std::string what = e.what();
-    const auto at = what.rfind(" at byte ");
-    std::size_t line = 1;
-    if (at != std::string::npos) {
-      const std::size_t offset = std::stoul(what.substr(at + 9));
-      line += std::size_t(std::count(text.begin(), text.begin() + long(std::min(offset, text.size())), '\n'));
-    }
-    throw InputError(path + ":" + std::to_string(line) + ": " + what);
+  } catch (const JsonSyntaxError& e) {
+    throw InputError(path + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) +
+                     ": JSON: " + e.detail());
   }
 }
 

@@ -59,6 +59,9 @@ ComparedRun load_compared_run(const std::string& dir) {
     throw InputError(summary + ": no such file (not a finished moesim run folder)");
   try {
     r.summary = flatten_json(read_text(summary));
+  } catch (const JsonSyntaxError& e) {
+    throw InputError(summary + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) +
+                     ": JSON: " + e.detail());
   } catch (const InputError& e) {
     throw InputError(summary + ": " + e.what());
   }

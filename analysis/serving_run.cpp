@@ -41,14 +41,9 @@ class MetaReader {
     text_ = ss.str();
     try {
       flat_ = flatten_json(text_);
-    } catch (const InputError& e) {
-      // "JSON: <what> at byte N": point at the line of byte N.
-      const std::string msg = e.what();
-      const auto at = msg.rfind(" at byte ");
-      std::size_t byte = 0;
-      if (at != std::string::npos) byte = std::stoul(msg.substr(at + 9));
-      throw InputError(path_ + ":" + std::to_string(line_at(byte)) + ": malformed JSON: " +
-                       msg.substr(6, at == std::string::npos ? std::string::npos : at - 6));
+    } catch (const JsonSyntaxError& e) {
+      throw InputError(path_ + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) +
+                       ": malformed JSON: " + e.detail());
     }
   }
 

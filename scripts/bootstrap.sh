@@ -5,14 +5,14 @@
 #   scripts/bootstrap.sh [GROUP...]         install the groups' packages (default: build fuzz python)
 #   scripts/bootstrap.sh --list [GROUP...]  print them, one a line, and install nothing
 #
-# Groups: build (compiler, CMake, the libraries and doctest: enough for `make build` and `make
-# test` of the C++ code; the Dockerfile installs this group), fuzz (clang + libFuzzer for
-# `make fuzz`), python (python/: the moesim package and its tests), slurm (a one-node Slurm
-# cluster for `make test-slurm`; not in the default), browser (headless Chromium and PIL for
-# `make test-browser`; not in the default).
+# Groups: build (compiler, CMake, the libraries, nlohmann-json among them, and doctest: enough
+# for `make build` and `make test` of the C++ code; the Dockerfile installs this group), fuzz
+# (clang + libFuzzer for `make fuzz`), python (python/: the moesim package and its tests), slurm
+# (a one-node Slurm cluster for `make test-slurm`; not in the default), browser (headless
+# Chromium and PIL for `make test-browser`; not in the default).
 set -euo pipefail
 build=(cmake make g++ pkg-config libsimgrid-dev libboost-graph-dev libyaml-cpp-dev
-       libprotobuf-dev protobuf-compiler doctest-dev)
+       libprotobuf-dev protobuf-compiler nlohmann-json3-dev doctest-dev)
 fuzz=(clang libclang-rt-14-dev)                # clang + libFuzzer (libclang_rt.fuzzer)
 python=(python3-pandas python3-matplotlib)     # python/: the moesim package and its tests
 slurm=(munge slurmctld slurmd slurm-client)    # tests/slurm/local_cluster.sh

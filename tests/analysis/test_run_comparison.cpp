@@ -78,6 +78,11 @@ TEST_CASE("compare: a run folder's files, and the errors that name them") {
   const std::string d = scratch("files");
   CHECK_THROWS_WITH_AS(load_compared_run(d), (d + "/summary.json: no such file (not a finished "
                                               "moesim run folder)").c_str(), InputError);
+  write(d + "/summary.json", "{\n  \"ttft_s\": {\"mean\": 0.1},\n}\n");
+  CHECK_THROWS_WITH_AS(load_compared_run(d),
+                       (d + "/summary.json:3:1: JSON: syntax error while parsing object key - "
+                            "unexpected '}'; expected string literal").c_str(),
+                       InputError);
   write(d + "/summary.json", R"({"ttft_s": {"mean": 0.1}})");
   write(d + "/requests.csv",
         "id,status,ttft_s,tpot_s,e2e_s\n0,completed,0.1,0.01,1.0\n1,rejected: too long,,,\n"

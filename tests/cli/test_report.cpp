@@ -55,7 +55,8 @@ TEST_CASE("report: bad input exits 2 and writes nothing") {
   write_text(dir + "/summary.json", "{\"scenario\": \"x\",\n\"devices\": [1,}\n");
   r = run_moesim("report " + dir);
   CHECK(r.status == 2);
-  CHECK(r.output.find(dir + "/summary.json:2: JSON:") != std::string::npos);
+  CHECK(r.output.find(dir + "/summary.json:2:15: JSON: syntax error while parsing value") !=
+        std::string::npos);
   CHECK(no_page(dir));
 
   r = run_moesim("report");

@@ -122,7 +122,8 @@ TEST_CASE("fidelity --serving: malformed and inconsistent run files, file, line 
   d = make_run("seqs", replace(kMeta, "\"max_num_seqs\": 4", "\"max_num_seqs\": \"4\""));
   fails_with(d, d + "/meta.json:5: engine_kwargs.max_num_seqs: expected an integer >= 1, got \"4\"");
   d = make_run("metajson", replace(kMeta, "\"num_requests\": 3,", "\"num_requests\": 3"));
-  fails_with(d, d + "/meta.json:8: malformed JSON: expected '}'");
+  fails_with(d, d + "/meta.json:8:16: malformed JSON: syntax error while parsing object - "
+                    "unexpected string literal; expected '}'");
   d = make_run("ticks", kMeta, kRequests, replace(kTicks, "2.0,50", "0.5,50"));
   fails_with(d, d + "/timeseries.csv:3: t: 0.5 does not follow 1 (ticks must increase)");
   d = make_run("tickcol", kMeta, kRequests, replace(kTicks, "running,", "busy,"));

@@ -77,6 +77,7 @@ TEST_CASE("Dockerfile installs through scripts/bootstrap.sh (build group) on Deb
   const std::string image = run(script + " --list build");
   CHECK(image.find("libsimgrid-dev\n") != std::string::npos);
   CHECK(image.find("doctest-dev\n") != std::string::npos);
+  CHECK(image.find("nlohmann-json3-dev\n") != std::string::npos);
   const std::string all = run(script + " --list");
   CHECK(all.rfind(image, 0) == 0);  // the default groups start with build
 }

@@ -1,4 +1,5 @@
-// The sweep file loader, the JSON flattener, journal lines and results.csv (no processes).
+// The sweep file loader, journal lines and results.csv (no processes); the JSON flattener's
+// tests are in tests/analysis/test_json_flat.cpp.
 #include <doctest/doctest.h>
 
 #include "analysis/json_flat.hpp"
@@ -47,25 +48,6 @@ slo: {tpot: 50ms}
 )";
 
 }  // namespace
-
-TEST_CASE("json_flat: nested keys joined with dots, document order, every value kind") {
-  const FlatJson f = flatten_json(
-      R"({"a": 1.5, "b": {"c": "x\"\n\u00e9", "d": [1, {"e": -2e-3}]}, "n": null, "t": true, "z": {}})");
-  REQUIRE(f.size() == 6);
-  CHECK(f[0] == std::make_pair(std::string("a"), FlatValue{true, 1.5, "1.5"}));
-  CHECK(f[1] == std::make_pair(std::string("b.c"), FlatValue{false, 0, "x\"\n\xc3\xa9"}));
-  CHECK(f[2].first == "b.d.0");
-  CHECK(f[3] == std::make_pair(std::string("b.d.1.e"), FlatValue{true, -0.002, "-0.002"}));
-  CHECK(f[4] == std::make_pair(std::string("n"), FlatValue{false, 0, "null", true}));
-  CHECK(f[5] == std::make_pair(std::string("t"), FlatValue{false, 0, "true"}));
-  CHECK(find_flat(f, "b.d.0")->number == 1);
-  CHECK(find_flat(f, "b") == nullptr);
-  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": 1,})"), "JSON: expected a key at byte 8",
-                       InputError);
-  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": 1} x)"),
-                       "JSON: unexpected text after the document at byte 9", InputError);
-  CHECK_THROWS_AS((void)flatten_json("42"), InputError);
-}
 
 TEST_CASE("journal: a line reads back as the same entry, a cut-short line is skipped") {
   JournalEntry e{7, "ok", {{"deployment.tp", "2"}, {"model.name", "a,b"}}, "", {}};
@@ -171,24 +153,6 @@ sweep:
        "s.yaml:8:22: error: sweep.filters: expected a comparison such as 'deployment.tp <= 8'\n"
        "s.yaml:7:5: error: sweep.derived.c: unknown name 'd' at column 9 of 'a + b + d'; did you "
        "mean 'a'? (valid: a, b, c, devices, cluster.devices_per_node, cluster.nodes)\n");
-}
-
-TEST_CASE("json_flat: the rarer syntax errors give their byte offset") {
-  CHECK_THROWS_WITH_AS((void)flatten_json(""), "JSON: expected '{' or '[' at byte 0", InputError);
-  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": )"), "JSON: unexpected end at byte 6",
-                       InputError);
-  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": "\q"})"), "JSON: bad escape at byte 9",
-                       InputError);
-  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": "\u12"})"), "JSON: bad \\u escape at byte 9",
-                       InputError);
-  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a" 1})"), "JSON: expected ':' at byte 5",
-                       InputError);
-  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": x})"), "JSON: expected a value at byte 6",
-                       InputError);
-  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": "x)"), "JSON: unterminated string at byte 8",
-                       InputError);
-  CHECK_THROWS_WITH_AS((void)flatten_json(R"({"a": "x\)"),
-                       "JSON: unterminated string at byte 9", InputError);
 }
 
 TEST_CASE("manifest: a missing name or point count is named") {
