@@ -50,6 +50,11 @@ function compileFilter(text, data, units) {
   }
   return {
     test: function (point) {
+      // As select: a null in any column the filter reads fails it, whatever || would say.
+      for (var i = 0; i < expr.names.length; i++) {
+        var cell = cellOf(data, point, expr.names[i]);
+        if (cell === null || cell === "null") return false;
+      }
       try {
         return expr.evaluate(function (name) {
           var v = cellOf(data, point, name);
