@@ -86,7 +86,11 @@ SweepReport gather_sweep_report(const std::string& dir, const SweepReportRequest
   req.knobs = r.knobs;
   for (const auto& c : request.constraints) {
     req.constraints.push_back(parse_constraint(c));
-    r.filter += (r.filter.empty() ? "" : " && ") + c;
+    // The page's filter box reads the same language; || binds looser than the && joining them.
+    const Constraint& parsed = req.constraints.back();
+    const std::string text = parsed.expr ? parsed.expr->text() : parsed.text;
+    const bool group = request.constraints.size() > 1 && text.find("||") != std::string::npos;
+    r.filter += (r.filter.empty() ? "" : " && ") + (group ? "(" + text + ")" : text);
   }
   r.objective = req.objective;
   Selection s;
@@ -172,6 +176,12 @@ std::string sweep_report_json(const SweepReport& r) {
   // select's default front: throughput per device against 1 / mean TPOT (kFrontPerUser); the
   // chart's default x is the column under that reciprocal.
   w.field("front_x", std::string("tpot_s.mean")).field("front_y", std::string(kFrontThroughput));
+  // The units of the expression language with their SI factors, for the filter box.
+  w.key("units").begin_array();
+  for (const auto& [name, factor] : expression_unit_table()) {
+    w.begin_array().value(name).value(factor).end_array();
+  }
+  w.end_array().field("units_text", expression_units());
   w.end_object();
   return w.str();
 }

@@ -413,6 +413,23 @@ std::string expression_units() {
   return out + "; tok/s, tokens/s";
 }
 
+std::vector<std::pair<std::string, double>> expression_unit_table() {
+  std::vector<std::pair<std::string, double>> out;
+  const auto add_list = [&](const std::string& list) {
+    std::size_t at = 0;
+    while (at <= list.size()) {
+      std::size_t comma = list.find(", ", at);
+      if (comma == std::string::npos) comma = list.size();
+      const std::string name = list.substr(at, comma - at);
+      if (const auto f = expression_unit(name)) out.emplace_back(name, *f);
+      at = comma + 2;
+    }
+  };
+  for (Dimension d : kDimensions) add_list(dimension_units(d));
+  add_list("tok/s, tokens/s");
+  return out;
+}
+
 std::string format_sweep_number(double v) {
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 9.007199254740992e15) {
     return std::to_string(static_cast<long long>(v));

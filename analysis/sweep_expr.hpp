@@ -11,6 +11,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace moesim {
@@ -102,5 +103,8 @@ class Expression {
 [[nodiscard]] std::optional<double> expression_unit(const std::string& unit);
 // The accepted units, for messages.
 [[nodiscard]] std::string expression_units();
+// Every accepted unit with its SI factor, in the order expression_units() lists them (the report
+// page's copy of the language reads it from its data, so the two cannot drift apart).
+[[nodiscard]] std::vector<std::pair<std::string, double>> expression_unit_table();
 
 }  // namespace moesim

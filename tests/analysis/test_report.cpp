@@ -12,6 +12,7 @@
 #include "analysis/report_page.hpp"
 #include "analysis/report_run.hpp"
 #include "analysis/report_sweep.hpp"
+#include "analysis/sweep_expr.hpp"
 #include "analysis/sweep_results.hpp"
 #include "models/errors.hpp"
 
@@ -206,6 +207,23 @@ TEST_CASE("report: the sweep's table and front agree with select_points") {
   const SweepReport all = gather_sweep_report(dir, {}, false);
   CHECK_FALSE(all.points[2].pareto);
   CHECK(all.table_rows.size() == 3);
+}
+
+TEST_CASE("report: the sweep page's filter text and unit table for its expression language") {
+  const std::string dir = sweep_folder("filter");
+  SweepReportRequest req;
+  // A constraint with || is grouped where && joins it to others (&& binds tighter); select's
+  // plain text form reaches the page quoted.
+  req.constraints = {"tpot_s.mean<=20ms || deployment.tp==4", "status==ok", "fits_memory"};
+  const SweepReport r = gather_sweep_report(dir, req, false);
+  CHECK(r.filter == "(tpot_s.mean<=20ms || deployment.tp==4) && status == 'ok' && fits_memory");
+  req.constraints = {"tpot_s.mean<=20ms || deployment.tp==4"};
+  CHECK(gather_sweep_report(dir, req, false).filter == "tpot_s.mean<=20ms || deployment.tp==4");
+  const std::string json = sweep_report_json(r);
+  CHECK(json.find(R"(["ms",0.001])") != std::string::npos);
+  CHECK(json.find(R"(["GiB",1073741824])") != std::string::npos);
+  CHECK(json.find(R"(["tok/s",1])") != std::string::npos);
+  CHECK(json.find(R"("units_text":")" + expression_units() + "\"") != std::string::npos);
 }
 
 TEST_CASE("report: bad input is located") {
