@@ -25,7 +25,8 @@ void trim_in_place(std::string& s) {
   if (b > 0 || e < s.size()) s = s.substr(b, e - b);
 }
 
-std::optional<std::size_t> find_name(const std::vector<std::string>& header, std::string_view name) {
+std::optional<std::size_t> find_name(const std::vector<std::string>& header,
+                                     std::string_view name) {
   for (std::size_t i = 0; i < header.size(); ++i) {
     if (header[i] == name) return i;
   }

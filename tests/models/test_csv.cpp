@@ -11,7 +11,9 @@ namespace {
 
 using Fields = std::vector<std::string>;
 
-CsvTable parse(std::string_view text, CsvOptions o = {}) { return parse_csv_table(text, "t.csv", o); }
+CsvTable parse(std::string_view text, CsvOptions o = {}) {
+  return parse_csv_table(text, "t.csv", o);
+}
 
 }  // namespace
 
