@@ -4,37 +4,11 @@
 #include <cstdlib>
 #include <map>
 
+#include "models/csv.hpp"
 #include "models/units.hpp"
 
 namespace moesim {
 namespace {
-
-std::vector<std::string> split_csv_line(const std::string& line) {
-  // requests.csv quotes nothing but a rejected row's reason ("rejected: ..."), which may hold a
-  // comma inside quotes.
-  std::vector<std::string> out(1);
-  bool quoted = false;
-  for (std::size_t i = 0; i < line.size(); ++i) {
-    const char c = line[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < line.size() && line[i + 1] == '"') {
-        out.back() += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        out.back() += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      out.emplace_back();
-    } else if (c != '\r') {
-      out.back() += c;
-    }
-  }
-  return out;
-}
 
 std::optional<double> number_field(const std::string& f, std::size_t line, const char* column) {
   if (f.empty()) return std::nullopt;
@@ -98,24 +72,22 @@ SloTarget parse_slo(const std::string& written) {
 }
 
 std::vector<RequestOutcome> parse_requests_csv(const std::string& text) {
-  std::vector<RequestOutcome> rows;
+  CsvTable t;
+  try {
+    t = parse_csv_table(text, "requests.csv", CsvOptions{.check_fields = false});
+  } catch (const CsvError& e) {
+    throw SloError("requests.csv line " + std::to_string(e.line()) + ": " + e.reason());
+  }
+  if (t.header_line == 0) throw SloError("requests.csv is empty");
   std::map<std::string, std::size_t> col;
-  std::size_t start = 0, line_no = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(start, end - start);
-    start = end + 1;
-    ++line_no;
-    if (line.empty()) continue;
-    const std::vector<std::string> f = split_csv_line(line);
-    if (col.empty()) {
-      for (std::size_t i = 0; i < f.size(); ++i) col[f[i]] = i;
-      for (const char* need : {"ttft_s", "tpot_s", "e2e_s", "status"}) {
-        if (!col.count(need)) throw SloError(std::string("requests.csv has no column ") + need);
-      }
-      continue;
-    }
+  for (std::size_t i = 0; i < t.header.size(); ++i) col[t.header[i]] = i;
+  for (const char* need : {"ttft_s", "tpot_s", "e2e_s", "status"}) {
+    if (!col.count(need)) throw SloError(std::string("requests.csv has no column ") + need);
+  }
+  std::vector<RequestOutcome> rows;
+  for (std::size_t i = 0; i < t.rows.size(); ++i) {
+    const std::vector<std::string>& f = t.rows[i];
+    const auto line_no = std::size_t(t.lines[i]);
     if (f.size() != col.size()) {
       throw SloError("requests.csv line " + std::to_string(line_no) + ": " +
                      std::to_string(f.size()) + " fields, the header has " +
@@ -128,7 +100,6 @@ std::vector<RequestOutcome> parse_requests_csv(const std::string& text) {
     r.e2e_s = number_field(f[col["e2e_s"]], line_no, "e2e_s");
     rows.push_back(r);
   }
-  if (col.empty()) throw SloError("requests.csv is empty");
   return rows;
 }
 

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "analysis/sweep_expr.hpp"
+#include "models/csv.hpp"
 #include "models/errors.hpp"
 #include "models/utf8_bom.hpp"
 
@@ -27,56 +28,16 @@ double LocatedCsv::number(std::size_t row, std::size_t col) const {
 
 LocatedCsv parse_located_csv(const std::string& whole, const std::string& path) {
   const std::string_view text = without_utf8_bom(whole);
-  LocatedCsv t;
-  t.path = path;
   if (text.empty()) throw InputError(path + ":1: empty file: no header line");
   if (text.back() != '\n') {
     throw InputError(path + ": the last line ends without a newline: the file is truncated");
   }
-  std::vector<std::string> rec;
-  std::string field;
-  bool quoted = false, have_header = false;
-  std::size_t line = 1, start = 1;
-  const auto end_record = [&] {
-    rec.push_back(std::move(field));
-    field.clear();
-    if (!have_header) {
-      t.header = std::move(rec);
-      have_header = true;
-    } else if (rec.size() != t.header.size()) {
-      throw InputError(path + ":" + std::to_string(start) + ": " + std::to_string(rec.size()) +
-                       " fields, the header has " + std::to_string(t.header.size()));
-    } else {
-      t.rows.push_back(std::move(rec));
-      t.lines.push_back(start);
-    }
-    rec.clear();
-  };
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '\n') ++line;
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rec.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      end_record();
-      start = line;
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (quoted) throw InputError(path + ":" + std::to_string(start) + ": a quoted field is not closed");
+  CsvTable table = parse_csv_table(text, path, CsvOptions{.skip_blank = false});
+  LocatedCsv t;
+  t.path = path;
+  t.header = std::move(table.header);
+  t.rows = std::move(table.rows);
+  t.lines = std::move(table.lines);
   return t;
 }
 

@@ -48,12 +48,7 @@ SweepReport gather_sweep_report(const std::string& dir, const SweepReportRequest
   if (!text.empty() && text.back() != '\n') {
     throw InputError(csv_path + ": the last line ends without a newline: the file is truncated");
   }
-  CsvTable t;
-  try {
-    t = parse_csv(text);
-  } catch (const InputError& e) {
-    throw InputError(csv_path + ": " + e.what());
-  }
+  const CsvTable t = parse_csv(text, csv_path);
   for (const char* required : {"index", "status"}) {
     if (!t.column(required)) {
       throw InputError(csv_path + ":1: missing column '" + std::string(required) + "'");

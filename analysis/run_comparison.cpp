@@ -67,7 +67,7 @@ ComparedRun load_compared_run(const std::string& dir) {
   }
   const std::string requests = dir + "/requests.csv";
   if (!std::filesystem::is_regular_file(requests)) return r;
-  const CsvTable t = parse_csv(read_text(requests));
+  const CsvTable t = parse_csv(read_text(requests), requests);
   const auto status = t.column("status");
   const auto ttft = t.column("ttft_s"), tpot = t.column("tpot_s"), e2e = t.column("e2e_s");
   if (!status || !ttft || !tpot || !e2e)

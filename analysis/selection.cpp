@@ -11,7 +11,6 @@
 #include "analysis/sweep_expr.hpp"
 #include "analysis/sweep_results.hpp"
 #include "models/errors.hpp"
-#include "models/utf8_bom.hpp"
 
 namespace moesim {
 namespace {
@@ -173,60 +172,10 @@ std::string row_line(const std::vector<std::string>& cells, const std::vector<st
 
 }  // namespace
 
-std::optional<std::size_t> CsvTable::column(const std::string& name) const {
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == name) return i;
-  }
-  return std::nullopt;
-}
-
-CsvTable parse_csv(const std::string& whole) {
-  const std::string_view text = without_utf8_bom(whole);
-  std::vector<std::vector<std::string>> records;
-  std::vector<std::string> rec;
-  std::string field;
-  bool quoted = false, any = false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (quoted) {
-      if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') {
-        field += '"';
-        ++i;
-      } else if (c == '"') {
-        quoted = false;
-      } else {
-        field += c;
-      }
-      continue;
-    }
-    any = true;
-    if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      rec.push_back(std::move(field));
-      field.clear();
-    } else if (c == '\n') {
-      rec.push_back(std::move(field));
-      field.clear();
-      records.push_back(std::move(rec));
-      rec.clear();
-      any = false;
-    } else if (c != '\r') {
-      field += c;
-    }
-  }
-  if (quoted) throw InputError("CSV: a quoted field is not closed");
-  if (any || !field.empty()) {
-    rec.push_back(std::move(field));
-    records.push_back(std::move(rec));
-  }
-  if (records.empty()) throw InputError("CSV: no header line");
-  CsvTable t;
-  t.header = std::move(records.front());
-  for (std::size_t i = 1; i < records.size(); ++i) {
-    records[i].resize(t.header.size());
-    t.rows.push_back(std::move(records[i]));
-  }
+CsvTable parse_csv(const std::string& text, const std::string& path) {
+  CsvTable t = parse_csv_table(text, path, CsvOptions{.skip_blank = false, .check_fields = false});
+  if (t.header_line == 0) throw InputError(path + ": no header line");
+  for (auto& row : t.rows) row.resize(t.header.size());
   return t;
 }
 

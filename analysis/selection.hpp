@@ -12,6 +12,7 @@
 
 #include "analysis/sweep_expr.hpp"
 #include "analysis/sweep_spec.hpp"
+#include "models/csv.hpp"
 
 namespace moesim {
 
@@ -20,15 +21,11 @@ namespace moesim {
 inline constexpr const char* kFrontThroughput = "throughput_output_tokens_per_s_per_device";
 inline constexpr const char* kFrontPerUser = "1/tpot_s.mean";
 
-struct CsvTable {
-  std::vector<std::string> header;
-  std::vector<std::vector<std::string>> rows;  // each padded or cut to header.size()
-  [[nodiscard]] std::optional<std::size_t> column(const std::string& name) const;
-};
-
-// RFC 4180 text (quoted fields may hold ',', '"' as "" and newlines). Throws InputError on an
-// unterminated quote or an empty document.
-[[nodiscard]] CsvTable parse_csv(const std::string& text);
+// A results.csv or requests.csv read by models/csv.hpp (RFC 4180), every row padded or cut to
+// the header's width, a blank line kept as a row of empty fields. `path` names the file in
+// messages: InputError "PATH: no header line" for an empty document, CsvError
+// "PATH:LINE: a quoted field is not closed".
+[[nodiscard]] CsvTable parse_csv(const std::string& text, const std::string& path);
 
 struct Constraint {
   std::string text;           // as given, trimmed, e.g. "tpot_s.p90 <= 30ms || ttft_s.p90 < 1s"

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "analysis/json_flat.hpp"
+#include "models/csv.hpp"
 #include "models/errors.hpp"
 #include "workloads/flat_json.hpp"
 #include "workloads/text_input.hpp"
@@ -234,27 +235,24 @@ std::vector<ServingRunRequest> read_requests(const std::string& path) {
 std::vector<ServingRunTick> read_ticks(const std::string& path) {
   std::vector<ServingRunTick> out;
   if (!std::filesystem::exists(path)) return out;
-  LineReader in(path);
-  std::string line;
-  if (!in.next(line)) return out;
-  const auto header = split_csv(line);
-  std::vector<std::string> names(header.begin(), header.end());
-  int col[3];
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw InputError(path + ": cannot open file");
+  CsvReader in(file, path, CsvOptions{.trim = true});  // a wrong field count: "PATH:LINE: ..."
+  if (!in.has_header()) return out;
+  std::size_t col[3];
   const char* want[3] = {"t", "running", "waiting"};
   for (int i = 0; i < 3; ++i) {
-    col[i] = find_column(header, want[i]);
-    if (col[i] < 0)
+    const auto c = in.column(want[i]);
+    if (!c)
       throw InputError(in.where() + ": header: missing column \"" + want[i] + "\" (has: " +
-                       join_fields(header) + ")");
+                       join_fields(in.header()) + ")");
+    col[i] = *c;
   }
-  while (in.next(line)) {
-    const auto f = split_csv(line);
-    if (f.size() != names.size())
-      throw InputError(in.where() + ": expected " + std::to_string(names.size()) +
-                       " fields, got " + std::to_string(f.size()));
+  CsvRecord row;
+  while (in.next(row)) {
     double v[3];
     for (int i = 0; i < 3; ++i) {
-      const std::string text(f[std::size_t(col[i])]);
+      const std::string& text = row.fields[col[i]];
       if (!parse_number(text, v[i]) || v[i] < 0)
         throw InputError(in.where() + ": " + want[i] + ": expected a number >= 0, got \"" + text +
                          "\"");

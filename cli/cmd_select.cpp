@@ -68,13 +68,7 @@ int cmd_select(int argc, char** argv) {
   if (!csv_text.empty() && csv_text.back() != '\n') {
     throw InputError(csv_path + ": the last line ends without a newline: the file is truncated");
   }
-  const CsvTable table = [&] {
-    try {
-      return parse_csv(csv_text);
-    } catch (const InputError& e) {
-      throw InputError(csv_path + ": " + e.what());  // parse_csv knows no file name
-    }
-  }();
+  const CsvTable table = parse_csv(csv_text, csv_path);
   SelectionRequest req;
   req.objective = *a.get("objective");
   req.minimize = a.has("minimize");

@@ -7,9 +7,9 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "models/csv.hpp"
 #include "models/errors.hpp"
 #include "models/profile_table.hpp"
-#include "models/utf8_bom.hpp"
 
 namespace moesim {
 namespace {
@@ -71,7 +71,7 @@ Op vidur_elementwise(const char* name, double bytes) {
   return op;
 }
 
-// A headed CSV without quoting; a header starting with ',' has an unnamed first column.
+// A headed CSV (models/csv.hpp); a header starting with ',' has an unnamed first column.
 struct Table {
   std::string path;
   std::vector<std::string> header;
@@ -118,39 +118,16 @@ struct Table {
   }
 };
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out(1);
-  for (char c : line) {
-    if (c == ',')
-      out.emplace_back();
-    else
-      out.back() += c;
-  }
-  return out;
-}
-
 Table read_table(const std::string& path) {
-  std::ifstream in(path);
+  std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path + ": cannot open");
   Table t;
   t.path = path;
-  int no = 0;
-  for (std::string line; std::getline(in, line);) {
-    ++no;
-    if (no == 1) strip_utf8_bom(line);
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.empty()) continue;
-    auto fields = split(line);
-    if (t.header.empty()) {
-      t.header = std::move(fields);
-      continue;
-    }
-    if (fields.size() != t.header.size())
-      throw InputError(t.where(no) + "expected " + std::to_string(t.header.size()) +
-                       " fields, got " + std::to_string(fields.size()));
-    t.rows.push_back({no, std::move(fields)});
-  }
-  if (t.header.empty()) throw InputError(path + ": empty file (no header row)");
+  // A record of another width than the header: "PATH:LINE: expected N fields, got M".
+  CsvReader reader(in, path);
+  if (!reader.has_header()) throw InputError(path + ": empty file (no header row)");
+  t.header = reader.header();
+  for (CsvRecord rec; reader.next(rec);) t.rows.push_back({int(rec.line), std::move(rec.fields)});
   return t;
 }
 

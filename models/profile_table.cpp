@@ -9,44 +9,32 @@
 #include <map>
 #include <sstream>
 
+#include "models/csv.hpp"
 #include "models/errors.hpp"
-#include "models/utf8_bom.hpp"
 
 namespace moesim {
 namespace {
 
 constexpr double kAct = 2.0;  // activation and KV bytes per element (bf16), as step_ops.cpp
 
-// A CSV file with a header row; columns are found by name, so their order is free and extra
-// columns (used_by, flops, bytes) are ignored. No quoting: the profiler writes none in the
-// columns read here.
+// A CSV file with a header row (models/csv.hpp; lines starting with '#' are comments); columns
+// are found by name, so their order is free and extra columns (used_by, flops, bytes) are
+// ignored.
 class Csv {
  public:
   Csv(std::string path, const std::vector<std::string>& required) : path_(std::move(path)) {
-    std::ifstream in(path_);
+    std::ifstream in(path_, std::ios::binary);
     if (!in) throw InputError(path_ + ": cannot open");
-    std::string line;
-    int no = 0;
-    while (std::getline(in, line)) {
-      ++no;
-      if (no == 1) strip_utf8_bom(line);
-      if (!line.empty() && line.back() == '\r') line.pop_back();
-      if (line.empty() || line[0] == '#') continue;
-      if (header_.empty()) {
-        header_ = split(line);
-        for (const auto& c : required) {
-          if (std::find(header_.begin(), header_.end(), c) == header_.end())
-            throw InputError(where(no) + "missing column '" + c + "'");
-        }
-        continue;
+    // A record of another width than the header: "PATH:LINE: expected N fields, got M".
+    CsvReader reader(in, path_, CsvOptions{.skip_comments = true});
+    if (!reader.has_header()) throw InputError(path_ + ": empty file (no header row)");
+    header_ = reader.header();
+    for (const auto& c : required) {
+      if (!reader.column(c)) {
+        throw InputError(where(int(reader.header_line())) + "missing column '" + c + "'");
       }
-      auto fields = split(line);
-      if (fields.size() != header_.size())
-        throw InputError(where(no) + "expected " + std::to_string(header_.size()) +
-                         " fields, got " + std::to_string(fields.size()));
-      rows_.push_back({no, std::move(fields)});
     }
-    if (header_.empty()) throw InputError(path_ + ": empty file (no header row)");
+    for (CsvRecord rec; reader.next(rec);) rows_.push_back({int(rec.line), std::move(rec.fields)});
   }
 
   struct Row {
@@ -82,14 +70,6 @@ class Csv {
   }
 
  private:
-  static std::vector<std::string> split(const std::string& line) {
-    std::vector<std::string> out;
-    std::stringstream ss(line);
-    std::string f;
-    while (std::getline(ss, f, ',')) out.push_back(f);
-    if (!line.empty() && line.back() == ',') out.emplace_back();
-    return out;
-  }
   [[nodiscard]] std::size_t index(const std::string& col) const {
     return std::size_t(std::find(header_.begin(), header_.end(), col) - header_.begin());
   }

@@ -4,7 +4,9 @@
 // prompt or a malformed row is an InputError("PATH:LINE: ...").
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 
+#include "models/csv.hpp"
 #include "models/errors.hpp"
 #include "workloads/plugin_params.hpp"
 #include "workloads/request_source.hpp"
@@ -18,18 +20,15 @@ class FileLengths final : public LengthDistribution {
   FileLengths(const std::string& path, const std::string& prompt_col,
               const std::string& output_col) {
     check_input_file(path, "path");
-    LineReader in(path);
-    std::string line;
-    if (!in.next(line)) throw InputError(path + ": empty file; expected a header row");
-    const auto header = split_csv(line);
-    const std::size_t p = column(in, header, prompt_col);
-    const std::size_t o = column(in, header, output_col);
-    while (in.next(line)) {
-      const auto f = split_csv(line);
-      if (f.size() != header.size()) {
-        throw InputError(in.where() + ": expected " + std::to_string(header.size()) +
-                         " fields, got " + std::to_string(f.size()));
-      }
+    std::ifstream file(path, std::ios::binary);
+    if (!file) throw InputError(path + ": cannot open file");
+    CsvReader in(file, path, CsvOptions{.trim = true});  // a wrong field count: "PATH:LINE: ..."
+    if (!in.has_header()) throw InputError(path + ": empty file; expected a header row");
+    const std::size_t p = column(in, prompt_col);
+    const std::size_t o = column(in, output_col);
+    CsvRecord row;
+    while (in.next(row)) {
+      const std::vector<std::string>& f = row.fields;
       const std::int64_t prompt = count(in, f[p], prompt_col);
       if (prompt < 1) throw InputError(in.where() + ": " + prompt_col + " must be at least 1");
       rows_.emplace_back(prompt, std::max<std::int64_t>(1, count(in, f[o], output_col)));
@@ -43,17 +42,16 @@ class FileLengths final : public LengthDistribution {
   }
 
  private:
-  static std::size_t column(const LineReader& in, const std::vector<std::string_view>& header,
-                            const std::string& name) {
-    const int c = find_column(header, name);
-    if (c < 0) {
+  static std::size_t column(const CsvReader& in, const std::string& name) {
+    const auto c = in.column(name);
+    if (!c) {
       throw InputError(in.where() + ": no column '" + name +
-                       "' (header has: " + join_fields(header) + ")");
+                       "' (header has: " + join_fields(in.header()) + ")");
     }
-    return std::size_t(c);
+    return *c;
   }
 
-  static std::int64_t count(const LineReader& in, std::string_view field, const std::string& name) {
+  static std::int64_t count(const CsvReader& in, std::string_view field, const std::string& name) {
     std::int64_t v = 0;
     if (!parse_count(field, v)) {
       throw InputError(in.where() + ": " + name + ": expected a non-negative integer, got '" +

@@ -3,8 +3,11 @@
 // "2023-11-16 18:15:46.6805900". Timestamps are read without locale or time zone into integer
 // nanoseconds, so the 7 fractional digits survive; only differences between rows are used.
 #include <array>
+#include <fstream>
+#include <memory>
 #include <optional>
 
+#include "models/csv.hpp"
 #include "models/errors.hpp"
 #include "workloads/text_input.hpp"
 #include "workloads/trace_source.hpp"
@@ -62,25 +65,25 @@ std::optional<std::int64_t> parse_wall_clock_ns(std::string_view s) {
 
 class AzureSource final : public TraceSource {
  public:
-  explicit AzureSource(TraceOptions o) : TraceSource(std::move(o)), in_(options().path) {
-    std::string header;
-    if (!in_.next(header)) {
+  explicit AzureSource(TraceOptions o)
+      : TraceSource(std::move(o)),
+        in_(open(options().path), options().path,
+            CsvOptions{.trim = true, .check_fields = false}) {
+    if (!in_.has_header()) {
       throw InputError(in_.path() + ": no requests in the file (it is empty; expected the header " +
                        kHeader + ")");
     }
-    const auto cols = split_csv(header);
-    time_col_ = column(cols, "TIMESTAMP");
-    prompt_col_ = column(cols, "ContextTokens");
-    output_col_ = column(cols, "GeneratedTokens");
-    fields_ = cols.size();
+    time_col_ = column("TIMESTAMP");
+    prompt_col_ = column("ContextTokens");
+    output_col_ = column("GeneratedTokens");
+    fields_ = in_.header().size();
   }
 
  protected:
   bool read_record(TraceRecord& rec) override {
-    std::string line;
-    if (!in_.next(line)) return false;
-    const auto f = split_csv(line);
-    if (f.size() != fields_) {
+    if (!in_.next(row_)) return false;
+    const std::vector<std::string>& f = row_.fields;
+    if (f.size() != fields_) {  // a RowError, which skip_bad_rows may skip
       throw RowError("expected " + std::to_string(fields_) + " fields, got " +
                      std::to_string(f.size()));
     }
@@ -101,13 +104,19 @@ class AzureSource final : public TraceSource {
  private:
   static constexpr const char* kHeader = "TIMESTAMP,ContextTokens,GeneratedTokens";
 
-  std::size_t column(const std::vector<std::string_view>& cols, std::string_view name) const {
-    const int c = find_column(cols, name);
-    if (c < 0) {
+  static std::unique_ptr<std::istream> open(const std::string& path) {
+    auto in = std::make_unique<std::ifstream>(path, std::ios::binary);
+    if (!*in) throw InputError(path + ": cannot open file");
+    return in;
+  }
+
+  std::size_t column(std::string_view name) const {
+    const auto c = in_.column(name);
+    if (!c) {
       throw InputError(in_.where() + ": missing column '" + std::string(name) +
-                       "' (header has: " + join_fields(cols) + ")");
+                       "' (header has: " + join_fields(in_.header()) + ")");
     }
-    return std::size_t(c);
+    return *c;
   }
 
   static std::int64_t count(std::string_view field, const char* name) {
@@ -119,7 +128,8 @@ class AzureSource final : public TraceSource {
     return v;
   }
 
-  LineReader in_;
+  CsvReader in_;
+  CsvRecord row_;  // reused: no allocation per row
   std::size_t time_col_ = 0, prompt_col_ = 0, output_col_ = 0, fields_ = 0;
   std::optional<std::int64_t> origin_ns_;  // first timestamp read; keeps times small and exact
 };

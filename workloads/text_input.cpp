@@ -33,30 +33,7 @@ void check_input_file(const std::string& path, const std::string& param) {
   }
 }
 
-std::vector<std::string_view> split_csv(std::string_view line) {
-  std::vector<std::string_view> out;
-  std::size_t begin = 0;
-  while (true) {
-    const std::size_t comma = line.find(',', begin);
-    std::string_view f =
-        line.substr(begin, comma == std::string_view::npos ? line.npos : comma - begin);
-    while (!f.empty() && (f.front() == ' ' || f.front() == '\t')) f.remove_prefix(1);
-    while (!f.empty() && (f.back() == ' ' || f.back() == '\t')) f.remove_suffix(1);
-    out.push_back(f);
-    if (comma == std::string_view::npos) break;
-    begin = comma + 1;
-  }
-  return out;
-}
-
-int find_column(const std::vector<std::string_view>& header, std::string_view name) {
-  for (std::size_t i = 0; i < header.size(); ++i) {
-    if (header[i] == name) return int(i);
-  }
-  return -1;
-}
-
-std::string join_fields(const std::vector<std::string_view>& fields) {
+std::string join_fields(const std::vector<std::string>& fields) {
   std::string out;
   for (std::size_t i = 0; i < fields.size(); ++i) {
     out += (i ? ", " : "");

@@ -1,5 +1,6 @@
 // Small text-file helpers shared by the CSV and JSON-lines readers: a line reader that counts
-// physical lines, a CSV field splitter, a strict token-count parser and path resolution.
+// physical lines (JSON lines; CSV files are read by models/csv.hpp), a strict token-count parser
+// and path resolution.
 #pragma once
 
 #include <cstdint>
@@ -36,15 +37,8 @@ class LineReader {
 // empty. `param` names the plug-in parameter that gave the path, for the scenario's location.
 void check_input_file(const std::string& path, const std::string& param);
 
-// Splits one CSV line at commas and trims spaces around each field. Quoted fields are not
-// supported: the files read here hold numbers and timestamps only.
-[[nodiscard]] std::vector<std::string_view> split_csv(std::string_view line);
-
-// Index of the field equal to `name`, or -1.
-[[nodiscard]] int find_column(const std::vector<std::string_view>& header, std::string_view name);
-
 // "a, b, c": the fields of a header, for messages.
-[[nodiscard]] std::string join_fields(const std::vector<std::string_view>& fields);
+[[nodiscard]] std::string join_fields(const std::vector<std::string>& fields);
 
 // Parses a whole field as a non-negative decimal integer ("123"; no sign, point or exponent).
 [[nodiscard]] bool parse_count(std::string_view text, std::int64_t& out);

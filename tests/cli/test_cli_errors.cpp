@@ -227,7 +227,7 @@ TEST_CASE("cli: sweep, merge and select usage") {
   CHECK_FALSE(std::filesystem::exists(dir + "/sel"));
   write_text(dir + "/empty.csv", "");
   fails_with("select " + dir + "/empty.csv --objective a",
-             "moesim select: error: " + dir + "/empty.csv: CSV: no header line\n");
+             "moesim select: error: " + dir + "/empty.csv: no header line\n");
 }
 
 TEST_CASE("cli: speculation, calibrate and fidelity usage") {

@@ -36,7 +36,7 @@ SelectionRequest request(std::size_t top) {
 }  // namespace
 
 TEST_CASE("parse_csv: quoted fields, CRLF, a last line without newline, short rows") {
-  const CsvTable t = parse_csv("a,b,c\r\n1,\"x, \"\"y\"\"\nz\",3\r\n4\n5,6,7");
+  const CsvTable t = parse_csv("a,b,c\r\n1,\"x, \"\"y\"\"\nz\",3\r\n4\n5,6,7", "r.csv");
   CHECK(t.header == std::vector<std::string>{"a", "b", "c"});
   REQUIRE(t.rows.size() == 3);
   CHECK(t.rows[0] == std::vector<std::string>{"1", "x, \"y\"\nz", "3"});
@@ -44,19 +44,22 @@ TEST_CASE("parse_csv: quoted fields, CRLF, a last line without newline, short ro
   CHECK(t.rows[2] == std::vector<std::string>{"5", "6", "7"});
   CHECK(*t.column("c") == 2);
   CHECK_FALSE(t.column("d"));
-  CHECK_THROWS_WITH_AS((void)parse_csv("a\n\"open"), "CSV: a quoted field is not closed",
+  CHECK_THROWS_WITH_AS((void)parse_csv("a\n\"open", "r.csv"),
+                       "r.csv:2: a quoted field is not closed",
                        InputError);
 }
 
 // Regression: a results.csv saved by a spreadsheet program starts with a UTF-8 byte order mark,
 // which became part of the first column's name: `select` found no column `index`.
 TEST_CASE("parse_csv: a UTF-8 byte order mark at the start is skipped") {
-  const CsvTable t = parse_csv("\xEF\xBB\xBFindex,status\n0,ok\n");
+  const CsvTable t = parse_csv("\xEF\xBB\xBFindex,status\n0,ok\n", "r.csv");
   CHECK(t.header == std::vector<std::string>{"index", "status"});
   CHECK(*t.column("index") == 0);
   REQUIRE(t.rows.size() == 1);
-  CHECK_THROWS_WITH_AS((void)parse_csv("\xEF\xBB\xBF"), "CSV: no header line", InputError);
-  CHECK(parse_csv("a\n\xEF\xBB\xBF\n").rows[0] == std::vector<std::string>{"\xEF\xBB\xBF"});
+  CHECK_THROWS_WITH_AS((void)parse_csv("\xEF\xBB\xBF", "r.csv"), "r.csv: no header line",
+                       InputError);
+  CHECK(parse_csv("a\n\xEF\xBB\xBF\n", "r.csv").rows[0] ==
+        std::vector<std::string>{"\xEF\xBB\xBF"});
 }
 
 TEST_CASE("constraints: the sweep expression language, the plain form, fits_memory, errors") {
@@ -84,7 +87,7 @@ TEST_CASE("constraints: the sweep expression language, the plain form, fits_memo
 }
 
 TEST_CASE("selection: ranking, first removing constraint, Pareto front, differing knobs") {
-  const CsvTable t = parse_csv(kTable);
+  const CsvTable t = parse_csv(kTable, "r.csv");
   const Selection s = select_points(t, request(3));
   CHECK(s.ranked == std::vector<std::size_t>{1, 0, 6, 5});  // 150, 100, 95, 90
   CHECK(s.pareto == std::vector<bool>{true, true, false, false, false, true, false});
@@ -122,14 +125,14 @@ TEST_CASE("selection: equal points are all on the front, a tie in x keeps the be
   // better y); rows 0 and 1 do not dominate each other; row 3 has the largest x.
   const CsvTable t = parse_csv(
       "index,status,throughput_output_tokens_per_s_per_device,tpot_s.mean\n"
-      "0,ok,1,1\n1,ok,1,1\n2,ok,1,2\n3,ok,2,2\n");
+      "0,ok,1,1\n1,ok,1,1\n2,ok,1,2\n3,ok,2,2\n", "r.csv");
   SelectionRequest r;
   r.objective = kFrontThroughput;
   CHECK(select_points(t, r).pareto == std::vector<bool>{true, true, false, true});
 }
 
 TEST_CASE("selection: unknown columns are errors") {
-  const CsvTable t = parse_csv(kTable);
+  const CsvTable t = parse_csv(kTable, "r.csv");
   SelectionRequest r = request(3);
   r.objective = "throughput";
   CHECK_THROWS_WITH_AS(
@@ -148,7 +151,7 @@ TEST_CASE("selection: unknown columns are errors") {
 }
 
 TEST_CASE("selection outputs: Markdown table, CSV, Pareto scatter") {
-  const CsvTable t = parse_csv(kTable);
+  const CsvTable t = parse_csv(kTable, "r.csv");
   const SelectionRequest r = request(3);
   const Selection s = select_points(t, r);
   CHECK(selection_markdown(t, r, s) ==
@@ -205,7 +208,7 @@ TEST_CASE("select: a null value fails every constraint, and the removal says so"
       "0,ok,100,0.01,\n"
       "1,ok,300,null,\n"
       "2,ok,200,0.09,\n"
-      "3,ok,400,null,\n");
+      "3,ok,400,null,\n", "r.csv");
   SelectionRequest r;
   r.objective = kFrontThroughput;
   r.constraints = {parse_constraint("tpot_s.mean <= 0.05")};
@@ -244,7 +247,7 @@ SelectionRequest axes_request() {
 }  // namespace
 
 TEST_CASE("select: the front is computed on the chosen axes and directions") {
-  const CsvTable t = parse_csv(kAxesTable);
+  const CsvTable t = parse_csv(kAxesTable, "r.csv");
   SelectionRequest r = axes_request();
   // Default axes (1/mean TPOT, throughput), both maximised: (100, 100), (83.3, 150), (50, 120),
   // (90.9, 110). Point 2 is dominated by point 1; point 3 by none.
@@ -266,7 +269,7 @@ TEST_CASE("select: the front is computed on the chosen axes and directions") {
 }
 
 TEST_CASE("select: constraints with units, || and repetition (all must hold)") {
-  const CsvTable t = parse_csv(kAxesTable);
+  const CsvTable t = parse_csv(kAxesTable, "r.csv");
   SelectionRequest r = axes_request();
   // p90 <= 35 ms keeps 0 and 2; >= 140 tok/s adds 1; 3 (40 ms, 110 tok/s) fails both.
   r.constraints = {parse_constraint(
@@ -286,7 +289,7 @@ TEST_CASE("select: constraints with units, || and repetition (all must hold)") {
 }
 
 TEST_CASE("select: every swept knob is kept in the tables, even one equal across the rows") {
-  const CsvTable t = parse_csv(kAxesTable);
+  const CsvTable t = parse_csv(kAxesTable, "r.csv");
   SelectionRequest r = axes_request();
   r.top = 1;  // one row: no knob differs, and deployment.ep is 4 everywhere
   const Selection s = select_points(t, r);
@@ -309,7 +312,7 @@ std::size_t count(const std::string& text, const std::string& what) {
 }  // namespace
 
 TEST_CASE("select: pareto.svg labels every point and draws the SLO on its axis") {
-  const CsvTable t = parse_csv(kAxesTable);
+  const CsvTable t = parse_csv(kAxesTable, "r.csv");
   SelectionRequest r = axes_request();
   r.x = {"tpot_s.p90", true, "", "--x"};
   r.constraints = {parse_constraint("tpot_s.p90 <= 35ms && deployment.tp < 8")};
@@ -335,7 +338,7 @@ TEST_CASE("select: pareto.svg labels every point and draws the SLO on its axis")
 }
 
 TEST_CASE("select: a bad axis names the option, the expression and the column") {
-  const CsvTable t = parse_csv(kAxesTable);
+  const CsvTable t = parse_csv(kAxesTable, "r.csv");
   SelectionRequest r = axes_request();
   r.x = {"1 / tpot_s.maen", false, "", "--x"};
   CHECK_THROWS_WITH_AS(
