@@ -54,17 +54,9 @@ SloTarget parse_slo(const std::string& written) {
   for (const ExprBound& bound : ex->bounds()) {
     if (bound.op != "<=" && bound.op != "<")
       throw SloError(quote + "'" + bound.text + "': an objective bounds a metric from above (<= or <)");
-    // The constant as written, for its unit: the side of the comparison that is not the name.
-    const std::size_t at = bound.text.find_first_of("<>=!");
-    std::string lhs = bound.text.substr(0, at);
-    std::string rhs = bound.text.substr(bound.text.find_last_of("<>=!") + 1);
-    auto trim = [](std::string x) {
-      const std::size_t p = x.find_first_not_of(" \t"), q = x.find_last_not_of(" \t");
-      return p == std::string::npos ? std::string() : x.substr(p, q - p + 1);
-    };
-    const std::string constant = trim(lhs) == bound.name ? trim(rhs) : trim(lhs);
-    const ParsedQuantity q = parse_quantity(constant, Dimension::kTime);
-    if (!q.value) throw SloError(quote + "'" + bound.text + "': " + q.error);
+    if (bound.unit.empty() || !parse_quantity("1" + bound.unit, Dimension::kTime).value)
+      throw SloError(quote + "'" + bound.text + "': the limit needs a time unit (" +
+                     dimension_units(Dimension::kTime) + ")");
     if (!(bound.value > 0)) throw SloError(quote + "'" + bound.text + "': the limit must be above 0");
   }
   t.expression = std::move(ex);

@@ -195,11 +195,13 @@ class ExpressionParser {
     double v = std::strtod(begin, &end);
     if (end == begin || errno != 0 || !std::isfinite(v)) fail("bad number");
     pos_ += std::size_t(end - begin);
+    const std::size_t unit_at = pos_;
     v *= unit();
     if (!std::isfinite(v)) fail_at(col, "number out of range");
     Expression::Node n;
     n.op = 'n';
     n.number = v;
+    n.name = s_.substr(unit_at, pos_ - unit_at);  // the unit as written
     n.column = col;
     return add(n);
   }
@@ -269,12 +271,13 @@ bool Expression::is_comparison() const {
 }
 
 std::vector<ExprBound> Expression::bounds() const {
-  // A constant side: a number, or minus a number.
-  auto constant = [&](int i, double& v) {
+  // A constant side: a number, or minus a number (with the unit it was written with).
+  auto constant = [&](int i, ExprBound& b) {
     const Node& n = nodes_[std::size_t(i)];
-    if (n.op == 'n') return v = n.number, true;
+    if (n.op == 'n') return b.value = n.number, b.unit = n.name, true;
     if (n.op == 'u' && nodes_[std::size_t(n.lhs)].op == 'n') {
-      return v = -nodes_[std::size_t(n.lhs)].number, true;
+      const Node& m = nodes_[std::size_t(n.lhs)];
+      return b.value = -m.number, b.unit = m.name, true;
     }
     return false;
   };
@@ -294,9 +297,9 @@ std::vector<ExprBound> Expression::bounds() const {
     const Node& l = nodes_[std::size_t(n.lhs)];
     const Node& r = nodes_[std::size_t(n.rhs)];
     ExprBound b;
-    if (l.op == 'v' && constant(n.rhs, b.value)) {
+    if (l.op == 'v' && constant(n.rhs, b)) {
       b.name = l.name, b.op = spelled(n.op, false);
-    } else if (r.op == 'v' && constant(n.lhs, b.value)) {
+    } else if (r.op == 'v' && constant(n.lhs, b)) {
       b.name = r.name, b.op = spelled(n.op, true);
     } else {
       continue;

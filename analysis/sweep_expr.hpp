@@ -40,6 +40,7 @@ struct ExprBound {
   std::string op;     // <= < >= > == !=, as if the name were on the left
   double value = 0;   // the constant, in SI base units
   std::string text;   // the comparison as written in the expression
+  std::string unit;   // the constant's unit as written ("30ms" -> "ms"); "" for a bare number
 };
 
 class Expression {
@@ -75,7 +76,7 @@ class Expression {
     char op = 0;  // 'n' number, 't' text, 'v' name, 'u' unary minus, + - * /, a comparison:
                   // '<' '>' 'l' (<=) 'g' (>=) '=' (==) '!' (!=), or '&' (&&) '|' (||)
     double number = 0;
-    std::string name;  // of a name; the text of a text literal
+    std::string name;  // of a name; the text of a text literal; the unit of a number as written
     std::size_t column = 0;
     std::size_t begin = 0, end = 0;  // comparisons: the source span, for bounds()
     int lhs = -1, rhs = -1;

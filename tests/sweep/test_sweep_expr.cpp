@@ -112,11 +112,14 @@ TEST_CASE("expressions: bounds are the comparisons of a name with a constant") {
   CHECK(b[0].op == "<=");
   CHECK(b[0].value == doctest::Approx(0.03));
   CHECK(b[0].text == "tpot_s.p90 <= 30ms");
+  CHECK(b[0].unit == "ms");
   CHECK(b[1].name == "ttft_s.p90");
   CHECK(b[1].op == "<");  // 0.5s > ttft is ttft < 0.5s
   CHECK(b[1].value == 0.5);
   CHECK(b[1].text == "0.5s > ttft_s.p90");
+  CHECK(b[1].unit == "s");
   CHECK(b[2].name == "y");
   CHECK(b[2].value == -1);
   CHECK(b[2].text == "y != -1");
+  CHECK(b[2].unit.empty());
 }
