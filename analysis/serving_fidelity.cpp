@@ -35,6 +35,7 @@ ServingMetrics serving_metrics(const std::vector<RequestTimes>& r,
       tpot.push_back((x.last_token - x.first_token) / double(x.output_tokens - 1));
   }
   m.makespan = last - first;
+  m.first_arrival = first;
   m.throughput = m.makespan > 0 ? tokens / m.makespan : 0;
   m.ttft = summarize(ttft);
   m.tpot = summarize(tpot);

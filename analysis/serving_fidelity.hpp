@@ -31,6 +31,7 @@ struct RequestTimes {
 struct ServingMetrics {
   double throughput = 0;  // output tokens per second
   double makespan = 0;
+  double first_arrival = 0;  // the clock's origin of the ticks
   DistributionSummary ttft, tpot, e2e;
   double queueing = 0, prefill = 0;  // means
   double mean_running = -1;          // engine count at the ticks; -1: not known

@@ -34,13 +34,8 @@ RunOutcome evaluate(const RunCase& c, const std::vector<std::string>& sets) {
   RunOutcome o;
   o.sim = replay(c.run, c.sc, sets);
   ServingMetrics predicted = serving_metrics(o.sim.requests, c.tick_times);
-  // The simulated clock starts at the first arrival (queued times replayed from the first).
-  double origin = 0;
-  if (!o.sim.requests.empty()) {
-    origin = o.sim.requests.front().arrival;
-    for (const auto& x : o.sim.requests) origin = std::min(origin, x.arrival);
-  }
-  predicted.mean_running = mean_count_at_ticks(o.sim.step_running, origin, c.tick_times);
+  predicted.mean_running =
+      mean_count_at_ticks(o.sim.step_running, predicted.first_arrival, c.tick_times);
   o.rows = fidelity_rows(c.measured, predicted);
   return o;
 }

@@ -94,6 +94,15 @@ const std::vector<double>& Instance::acceptance_for(int gamma) {
   return it->second;
 }
 
+Seconds Instance::drafting_time(const BatchShape& q1_all, std::int64_t most_on_a_rank, int g) const {
+  // Drafting is priced for all the speculating sequences split evenly over the ranks;
+  // rejection sampling runs on every rank for its own sequences, so the busiest one counts.
+  Seconds t = spec_.method->draft_time(DraftInputs{q1_all, g, *target_, spec_.draft.get()});
+  BatchShape busiest = q1_all;
+  if (ranks_.size() > 1) busiest.sequences = most_on_a_rank * target_->parallel().dp;
+  return t + target_->price(rejection_sampling_op(target_->model(), busiest, g, target_->parallel())).time;
+}
+
 double Instance::decode_rate(int g) {
   // The running sequences that decode, each at its context, one batch per rank.
   const std::size_t n = ranks_.size();
@@ -110,12 +119,7 @@ double Instance::decode_rate(int g) {
   }
   if (q1_all.sequences == 0) return 0;
   Seconds t = n > 1 ? target_->evaluate_ranks(verify).total : target_->evaluate(verify[0]).total;
-  if (g > 0) {
-    t += spec_.method->draft_time(DraftInputs{q1_all, g, *target_, spec_.draft.get()});
-    BatchShape busiest = q1_all;
-    if (n > 1) busiest.sequences = most * target_->parallel().dp;
-    t += target_->price(rejection_sampling_op(target_->model(), busiest, g, target_->parallel())).time;
-  }
+  if (g > 0) t += drafting_time(q1_all, most, g);
   const double tau = g > 0 ? spec_.acceptance->expected_emitted(g) : 1.0;
   return double(q1_all.sequences) * tau / t.value();
 }
@@ -228,19 +232,9 @@ Seconds Instance::price_step() {
   }
   record_.gamma = q1_all.sequences > 0 ? step_gamma_ : 0;  // a step without decodes drafts nothing
   if (step_gamma_ > 0 && q1_all.sequences > 0) {
-    // Drafting is priced for all the speculating sequences split evenly over the ranks;
-    // rejection sampling runs on every rank for its own sequences, so the busiest one counts.
-    const DraftInputs in{q1_all, step_gamma_, *target_, spec_.draft.get()};
-    record_.draft = spec_.method->draft_time(in);
-    BatchShape busiest = q1_all;
-    if (per_rank) {
-      std::int64_t most = 0;
-      for (const BatchShape& b : decode_q1) most = std::max(most, b.sequences);
-      busiest.sequences = most * target_->parallel().dp;
-    }
-    const Op rej =
-        rejection_sampling_op(target_->model(), busiest, step_gamma_, target_->parallel());
-    record_.draft += target_->price(rej).time;
+    std::int64_t most = 0;
+    for (const BatchShape& b : decode_q1) most = std::max(most, b.sequences);
+    record_.draft = drafting_time(q1_all, most, step_gamma_);
     total += record_.draft;
     // Target efficiency at this batch: decoding the same sequences one token each, alone.
     record_.target_efficiency = evaluate(decode_q1).total / evaluate(verify_only).total;

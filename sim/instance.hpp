@@ -144,6 +144,8 @@ class Instance {
   const std::vector<double>& acceptance_for(int gamma);
   // The draft length of the next step (speculative.policy), from the running decodes.
   int choose_gamma();
+  // Draft and rejection-sampling time of one speculative round at draft length g (g > 0).
+  Seconds drafting_time(const BatchShape& q1_all, std::int64_t most_on_a_rank, int g) const;
   // Expected output tokens per second of the running decodes at draft length g.
   double decode_rate(int g);
 
